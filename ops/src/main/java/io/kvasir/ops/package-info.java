@@ -1,0 +1,2 @@
+/** Kvasir's command-line tools. */
+package io.kvasir.ops;
