@@ -31,6 +31,12 @@ public final class GgufFile implements AutoCloseable {
     /** The alignment of tensor data when {@code general.alignment} is absent. */
     public static final int DEFAULT_ALIGNMENT = 32;
 
+    /** The largest {@code general.alignment} accepted: larger values only waste space or hide an attack. */
+    public static final int MAX_ALIGNMENT = 1 << 16;
+
+    /** The largest tensor rank GGUF allows. */
+    public static final int MAX_DIMS = 4;
+
     private final Path path;
     private final Arena arena;
     private final int version;

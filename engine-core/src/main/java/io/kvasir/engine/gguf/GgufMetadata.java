@@ -121,16 +121,23 @@ public final class GgufMetadata {
         return require(key, GgufArray.class, "an array");
     }
 
-    /** An array of strings. */
+    /** An array of strings (a copy). */
     public String[] getStringArray(String key) {
-        return arrayOf(key, String[].class, "strings");
+        GgufArray array = getArray(key);
+        if (!(array.values() instanceof String[] strings)) {
+            throw error(key, "expected an array of strings, found array of " + array.elementType());
+        }
+        return strings.clone();
     }
 
-    /** An array of FLOAT32 (or FLOAT64, narrowed). Integer arrays are refused: they are a different field. */
+    /**
+     * An array of FLOAT32 (or FLOAT64, narrowed), as a copy. Integer arrays are refused: a file that declares,
+     * say, token scores as bytes has a different field than the one asked for.
+     */
     public float[] getFloatArray(String key) {
         GgufArray array = getArray(key);
         if (array.values() instanceof float[] floats) {
-            return floats;
+            return floats.clone();
         }
         if (array.values() instanceof double[] doubles) {
             float[] floats = new float[doubles.length];
@@ -142,25 +149,31 @@ public final class GgufMetadata {
         throw error(key, "expected an array of floats, found array of " + array.elementType());
     }
 
-    /** An array of integers (any width) that must each fit in an int. */
+    /** An array of integers of any width, each of which must fit in an int. */
     public int[] getIntArray(String key) {
-        long[] longs = arrayOf(key, long[].class, "integers");
-        int[] ints = new int[longs.length];
-        for (int i = 0; i < longs.length; i++) {
-            if (longs[i] < Integer.MIN_VALUE || longs[i] > Integer.MAX_VALUE) {
-                throw error(key, "element " + i + " = " + longs[i] + " does not fit in a 32-bit integer");
+        GgufArray array = integerArray(key);
+        int[] ints = new int[array.length()];
+        for (int i = 0; i < ints.length; i++) {
+            long value = array.getLong(i);
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                throw error(key, "element " + i + " = " + value + " does not fit in a 32-bit integer");
             }
-            ints[i] = (int) longs[i];
+            ints[i] = (int) value;
         }
         return ints;
     }
 
-    private <T> T arrayOf(String key, Class<T> storage, String what) {
+    /** An array of integers of any width, widened to longs (UINT64 above {@link Long#MAX_VALUE} wraps). */
+    public long[] getLongArray(String key) {
+        return integerArray(key).toLongArray();
+    }
+
+    private GgufArray integerArray(String key) {
         GgufArray array = getArray(key);
-        if (!storage.isInstance(array.values())) {
-            throw error(key, "expected an array of " + what + ", found array of " + array.elementType());
+        if (!array.elementType().isInteger()) {
+            throw error(key, "expected an array of integers, found array of " + array.elementType());
         }
-        return storage.cast(array.values());
+        return array;
     }
 
     private <T> T require(String key, Class<T> type, String what) {

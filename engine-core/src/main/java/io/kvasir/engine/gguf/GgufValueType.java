@@ -44,6 +44,23 @@ public enum GgufValueType {
         };
     }
 
+    /**
+     * Whether an integer value fits this integer type. UINT64 and INT64 take every long (UINT64 as its bit
+     * pattern); non-integer types take none.
+     */
+    public boolean fits(long value) {
+        return switch (this) {
+            case UINT8 -> value >= 0 && value <= 0xFF;
+            case INT8 -> value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE;
+            case UINT16 -> value >= 0 && value <= 0xFFFF;
+            case INT16 -> value >= Short.MIN_VALUE && value <= Short.MAX_VALUE;
+            case UINT32 -> value >= 0 && value <= 0xFFFF_FFFFL;
+            case INT32 -> value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
+            case UINT64, INT64 -> true;
+            default -> false;
+        };
+    }
+
     /** The type with this id, or null when the id is unknown. */
     public static GgufValueType fromId(long id) {
         return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;

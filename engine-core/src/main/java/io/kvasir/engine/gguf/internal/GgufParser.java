@@ -34,14 +34,16 @@ import io.kvasir.engine.gguf.GgufValueType;
  */
 public final class GgufParser {
 
-    static final int MAGIC = 0x46554747; // "GGUF" read little-endian
-    static final int MAX_ALIGNMENT = 1 << 16;
-    static final int MAX_DIMS = 4;
+    /** "GGUF" read as a little-endian u32. */
+    public static final int MAGIC = 0x46554747;
+    private static final int MAX_ALIGNMENT = GgufFile.MAX_ALIGNMENT;
+    private static final int MAX_DIMS = GgufFile.MAX_DIMS;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int INITIAL_TENSOR_CAPACITY = 1024;
     /** Smallest key/value pair: empty-length key (refused later, but counted), type, one byte of value. */
     private static final int MIN_KV_BYTES = 8 + 4 + 1;
     /** Smallest tensor info: name length, rank, one dimension, type, offset. */
@@ -77,6 +79,9 @@ public final class GgufParser {
             throw fail("version", "unsupported version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
         }
         long numTensors = readCount("tensor_count", MIN_TENSOR_INFO_BYTES, 8);
+        if (numTensors > Integer.MAX_VALUE - 8) {
+            throw fail("tensor_count", "count " + numTensors + " exceeds what a tensor list can hold");
+        }
         long numKv = readCount("metadata_kv_count", MIN_KV_BYTES, 0);
 
         LinkedHashMap<String, Object> values = new LinkedHashMap<>();
@@ -96,7 +101,8 @@ public final class GgufParser {
         GgufMetadata metadata = GgufMetadata.of(path, values, types);
         long alignment = alignmentOf(metadata);
 
-        List<RawTensor> raw = new ArrayList<>((int) numTensors);
+        // The count is bounded by the file, but a large file still allows a capacity no honest header needs.
+        List<RawTensor> raw = new ArrayList<>((int) Math.min(numTensors, INITIAL_TENSOR_CAPACITY));
         Set<String> names = new HashSet<>();
         for (long i = 0; i < numTensors; i++) {
             RawTensor tensor = readTensorInfo(i);
@@ -216,18 +222,12 @@ public final class GgufParser {
         }
         int n = (int) count;
         Object values = switch (elementType) {
-            case FLOAT32 -> {
-                float[] a = new float[n];
-                MemorySegment.copy(file, F32, pos, a, 0, n);
-                pos += 4L * n;
-                yield a;
-            }
-            case FLOAT64 -> {
-                double[] a = new double[n];
-                MemorySegment.copy(file, F64, pos, a, 0, n);
-                pos += 8L * n;
-                yield a;
-            }
+            case UINT8, INT8 -> copyArray(ValueLayout.JAVA_BYTE, new byte[n], n);
+            case UINT16, INT16 -> copyArray(U16, new short[n], n);
+            case UINT32, INT32 -> copyArray(U32, new int[n], n);
+            case UINT64, INT64 -> copyArray(U64, new long[n], n);
+            case FLOAT32 -> copyArray(F32, new float[n], n);
+            case FLOAT64 -> copyArray(F64, new double[n], n);
             case BOOL -> {
                 boolean[] a = new boolean[n];
                 for (int i = 0; i < n; i++) {
@@ -242,15 +242,16 @@ public final class GgufParser {
                 }
                 yield a;
             }
-            default -> {
-                long[] a = new long[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = ((Number) readValue(key, elementType)).longValue();
-                }
-                yield a;
-            }
+            case ARRAY -> throw new AssertionError("refused above");
         };
         return new GgufArray(elementType, values);
+    }
+
+    /** Bulk copy of {@code n} elements whose bytes the caller has already bounded by the file. */
+    private Object copyArray(ValueLayout layout, Object array, int n) {
+        MemorySegment.copy(file, layout, pos, array, 0, n);
+        pos += layout.byteSize() * n;
+        return array;
     }
 
     private GgufValueType readValueType(String field) {
@@ -275,6 +276,9 @@ public final class GgufParser {
         long length = readU64(field + " length");
         if (length < 0 || length > size - pos || length > Integer.MAX_VALUE - 8) {
             throw fail(field, "string length " + Long.toUnsignedString(length) + " runs past the end of the file");
+        }
+        if (length == 0) {
+            return "";
         }
         byte[] bytes = new byte[(int) length];
         MemorySegment.copy(file, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
