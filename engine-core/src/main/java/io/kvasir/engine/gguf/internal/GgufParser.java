@@ -167,12 +167,11 @@ public final class GgufParser {
     }
 
     private GgufTensor slice(RawTensor t, long dataOffset, long alignment) {
-        if (t.relativeOffset < 0 || t.relativeOffset % alignment != 0) {
-            throw fail(t.name + " offset", "offset " + Long.toUnsignedString(t.relativeOffset)
-                    + " is not a multiple of the alignment " + alignment);
+        if (t.relativeOffset >= 0 && t.relativeOffset % alignment != 0) {
+            throw fail(t.name + " offset", "offset " + t.relativeOffset + " is not a multiple of the alignment " + alignment);
         }
         long start = dataOffset + t.relativeOffset;
-        if (start < dataOffset || start > size || t.byteSize > size - start) {
+        if (t.relativeOffset < 0 || start < dataOffset || start > size || t.byteSize > size - start) {
             throw fail(t.name + " offset", "data [" + Long.toUnsignedString(t.relativeOffset) + ", +" + t.byteSize
                     + ") lies past the end of the file (" + (size - Math.min(size, dataOffset)) + " data bytes)");
         }
