@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,18 @@ final class GgufBytes {
         Path file = Files.createTempFile(dir, "patched", ".gguf");
         Files.write(file, bytes);
         return file;
+    }
+
+    /**
+     * Replaces the contents of an open file with {@code bytes}. Far cheaper than {@code Files.write} when done
+     * thousands of times: no open, no close, and no truncation to zero (which makes ext4 flush on close).
+     */
+    static void overwrite(FileChannel channel, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, buffer.position());
+        }
+        channel.truncate(bytes.length);
     }
 
     /**
