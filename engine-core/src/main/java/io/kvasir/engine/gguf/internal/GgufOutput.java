@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 
 /**
  * Little-endian primitives written through one fixed buffer to a channel, counting the bytes so that the
@@ -142,7 +143,7 @@ public final class GgufOutput {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            Objects.checkFromIndexSize(offset, length, bytes.length);
             take(length);
             bytes(bytes, offset, length);
         }
