@@ -22,7 +22,8 @@ import io.kvasir.engine.kv.internal.LongIntMap;
  *       throws {@link IllegalStateException};</li>
  *   <li>a block is cached iff the map holds its hash, and the map sends that hash to that block
  *       (one block per hash);</li>
- *   <li>a block becomes cached only while referenced, and once full (its contents no longer change).</li>
+ *   <li>a block becomes cached only while referenced; callers cache only full blocks, whose contents no
+ *       longer change ({@link KvCacheManager#cacheFullBlock} checks it).</li>
  * </ul>
  *
  * <p>Not thread-safe: owned by the engine loop. Nothing is allocated after construction.
