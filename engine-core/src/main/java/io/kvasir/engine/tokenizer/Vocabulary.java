@@ -7,7 +7,8 @@ import java.util.Objects;
  * The token table a tokenizer is built from, as GGUF stores it.
  *
  * <p>The arrays are taken as they are, not copied (a vocabulary holds up to a few hundred thousand
- * entries); callers must not modify them afterwards.
+ * entries); callers must not modify them afterwards. Being arrays, they make {@code equals} an identity
+ * comparison.
  *
  * <p>Invariants:
  * <ul>
@@ -66,11 +67,11 @@ public record Vocabulary(String[] texts, float[] scores, TokenType[] types, Stri
                 types[i] = TokenType.fromGguf(ggufTypes[i]);
             }
         }
-        float[] sized = scores == null ? new float[texts.length]
-                : scores.length == texts.length ? scores : Arrays.copyOf(scores, texts.length);
         if (scores != null && scores.length < texts.length) {
             throw new IllegalArgumentException("scores has " + scores.length + " entries, texts " + texts.length);
         }
+        float[] sized = scores == null ? new float[texts.length]
+                : scores.length == texts.length ? scores : Arrays.copyOf(scores, texts.length);
         return new Vocabulary(texts, sized, types, merges == null ? new String[0] : merges);
     }
 

@@ -174,11 +174,6 @@ public abstract class BaseTokenizer implements Tokenizer {
         return texts[checkId(tokenId)];
     }
 
-    /** The attribute bits of a token (see {@link TokenAttributes}), for tests and inspection. */
-    public int attributes(int tokenId) {
-        return attrs[checkId(tokenId)];
-    }
-
     private void markEndOfGeneration(TokenizerOptions options) {
         for (int id = 0; id < texts.length; id++) {
             if (END_OF_GENERATION_TEXTS.contains(texts[id])) {

@@ -26,7 +26,7 @@ import io.kvasir.engine.tokenizer.Vocabulary;
 public final class BpeTokenizer extends BaseTokenizer {
 
     private final PreTokenizer preTokenizer;
-    private final MergeTable mergeRanks;
+    private final IntPairMap mergeRanks;
     private final int[] mergeResult;
     /** Symbol id of each single byte. */
     private final int[] byteSymbol = new int[256];
@@ -46,7 +46,7 @@ public final class BpeTokenizer extends BaseTokenizer {
         }
 
         String[] merges = vocabulary.merges();
-        mergeRanks = new MergeTable(merges.length);
+        mergeRanks = new IntPairMap(merges.length);
         mergeResult = new int[merges.length];
         for (int rank = 0; rank < merges.length; rank++) {
             String merge = merges[rank];
@@ -60,11 +60,6 @@ public final class BpeTokenizer extends BaseTokenizer {
             mergeRanks.putIfAbsent(symbolIds.of(left), symbolIds.of(right), rank);
             mergeResult[rank] = symbolIds.of(left + right);
         }
-    }
-
-    /** The pre-tokenizer type this tokenizer splits with. */
-    public String preTokenizerType() {
-        return preTokenizer.type();
     }
 
     @Override
@@ -189,7 +184,7 @@ public final class BpeTokenizer extends BaseTokenizer {
             if (left < 0 || right < 0) {
                 return;
             }
-            int rank = mergeRanks.rank(symbol[left], symbol[right]);
+            int rank = mergeRanks.get(symbol[left], symbol[right]);
             if (rank >= 0) {
                 heap.push(BigramHeap.key(rank, left), right, symbol[left], symbol[right]);
             }

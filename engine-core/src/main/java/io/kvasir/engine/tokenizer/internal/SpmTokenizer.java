@@ -17,6 +17,11 @@ import io.kvasir.engine.tokenizer.Vocabulary;
  * <p>Any vocabulary text can be the result of a merge, control tokens included, exactly as in llama.cpp:
  * so every symbol that survives longer than one code point is a token, and only single code points
  * fall back to bytes.
+ *
+ * <p>llama.cpp runs one priority queue over the whole fragment. Here the fragment is first cut where two
+ * adjacent code points occur next to each other in no vocabulary text: no merge can ever cross such a
+ * cut, and within each region the merge order is unchanged, so the result is identical while the queues
+ * stay small (one per word, typically) instead of holding millions of entries for a long prompt.
  */
 public final class SpmTokenizer extends BaseTokenizer {
 
@@ -26,6 +31,8 @@ public final class SpmTokenizer extends BaseTokenizer {
     private final int[] scorePriority;
     /** Per byte value, the token that stands for it. */
     private final int[] byteTokens = new int[256];
+    /** The adjacent code-point pairs inside vocabulary texts (value 0); a merge can only join these. */
+    private final IntPairMap joinablePairs;
     private final boolean addSpacePrefix;
 
     public SpmTokenizer(Vocabulary vocabulary, TokenizerOptions options) {
@@ -44,6 +51,27 @@ public final class SpmTokenizer extends BaseTokenizer {
             }
             byteTokens[b] = id >= 0 ? id : unknownId;
         }
+        joinablePairs = adjacentPairs(texts);
+    }
+
+    private static IntPairMap adjacentPairs(String[] texts) {
+        int numPairs = 0;
+        for (String text : texts) {
+            numPairs += Math.max(0, text.length() - 1);
+        }
+        IntPairMap pairs = new IntPairMap(numPairs);
+        for (String text : texts) {
+            int previous = -1;
+            for (int i = 0; i < text.length(); ) {
+                int codePoint = text.codePointAt(i);
+                i += Character.charCount(codePoint);
+                if (previous >= 0) {
+                    pairs.putIfAbsent(previous, codePoint, 0);
+                }
+                previous = codePoint;
+            }
+        }
+        return pairs;
     }
 
     @Override
@@ -96,15 +124,31 @@ public final class SpmTokenizer extends BaseTokenizer {
                 chars[prefix + i - from] = c == ' ' ? SPACE_MARK : c;
             }
 
-            int numSymbols = 0;
+            int regionStart = 0;
+            int previousCodePoint = -1;
             for (int i = 0; i < numChars; ) {
-                int width = Character.isHighSurrogate(chars[i]) && i + 1 < numChars
+                int codePoint = Character.codePointAt(chars, i, numChars);
+                if (previousCodePoint >= 0 && joinablePairs.get(previousCodePoint, codePoint) < 0) {
+                    encodeRegion(regionStart, i, out);
+                    regionStart = i;
+                }
+                previousCodePoint = codePoint;
+                i += Character.charCount(codePoint);
+            }
+            encodeRegion(regionStart, numChars, out);
+        }
+
+        /** The SentencePiece merge loop over {@code chars[from, to)}. */
+        private void encodeRegion(int from, int to, IntList out) {
+            int numSymbols = 0;
+            for (int i = from; i < to; ) {
+                int width = Character.isHighSurrogate(chars[i]) && i + 1 < to
                         && Character.isLowSurrogate(chars[i + 1]) ? 2 : 1;
                 start[numSymbols] = i;
                 length[numSymbols] = width;
                 previous[numSymbols] = numSymbols - 1;
                 i += width;
-                next[numSymbols] = i == numChars ? -1 : numSymbols + 1;
+                next[numSymbols] = i == to ? -1 : numSymbols + 1;
                 numSymbols++;
             }
             if (numSymbols == 0) {

@@ -3,30 +3,32 @@ package io.kvasir.engine.tokenizer.internal;
 import java.util.Arrays;
 
 /**
- * BPE merge ranks keyed by the pair of symbol ids, without boxing: open addressing over packed
- * {@code left << 32 | right} keys.
+ * A map from a pair of non-negative ints to a non-negative int, without boxing: open addressing over
+ * packed {@code left << 32 | right} keys. Holds BPE merge ranks by symbol-id pair, and serves as a set of
+ * adjacent code-point pairs for SentencePiece.
  *
  * <p>Invariants: the table is at most half full; {@link #EMPTY} (negative, never a valid key because
- * symbol ids are non-negative) marks a free slot; the first rank put for a pair is kept.
+ * both halves are non-negative) marks a free slot; the first value put for a pair is kept.
  */
-public final class MergeTable {
+public final class IntPairMap {
 
     private static final long EMPTY = Long.MIN_VALUE;
 
     private final long[] keys;
-    private final int[] ranks;
+    private final int[] values;
     private final int mask;
 
-    public MergeTable(int maxNumPairs) {
+    public IntPairMap(int maxNumPairs) {
         int capacity = Integer.highestOneBit(Math.max(4, maxNumPairs) * 2 - 1) << 1;
         keys = new long[capacity];
         Arrays.fill(keys, EMPTY);
-        ranks = new int[capacity];
+        values = new int[capacity];
         mask = capacity - 1;
     }
 
-    /** Records {@code rank} for the pair unless it already has one. */
-    public void putIfAbsent(int left, int right, int rank) {
+    /** Records {@code value} for the pair unless it already has one. */
+    public void putIfAbsent(int left, int right, int value) {
+        assert value >= 0;
         long key = pack(left, right);
         int slot = slot(key);
         while (keys[slot] != EMPTY) {
@@ -36,15 +38,15 @@ public final class MergeTable {
             slot = (slot + 1) & mask;
         }
         keys[slot] = key;
-        ranks[slot] = rank;
+        values[slot] = value;
     }
 
-    /** The rank of merging {@code left} with {@code right}, or -1 when they do not merge. */
-    public int rank(int left, int right) {
+    /** The value of the pair, or -1 when it has none. */
+    public int get(int left, int right) {
         long key = pack(left, right);
         for (int slot = slot(key); keys[slot] != EMPTY; slot = (slot + 1) & mask) {
             if (keys[slot] == key) {
-                return ranks[slot];
+                return values[slot];
             }
         }
         return -1;
