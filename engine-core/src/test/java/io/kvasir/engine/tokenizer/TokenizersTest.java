@@ -46,7 +46,7 @@ class TokenizersTest {
         }
 
         Metadata ints(String key, long... array) {
-            values.put(key, new GgufArray(GgufValueType.INT32, array));
+            values.put(key, new GgufArray(GgufValueType.INT64, array));
             types.put(key, GgufValueType.ARRAY);
             return this;
         }
