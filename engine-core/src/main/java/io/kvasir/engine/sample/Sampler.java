@@ -18,6 +18,9 @@ import io.kvasir.api.SamplingParams;
  *       each token it appends, so a rejected speculative token is never counted.</li>
  *   <li>Top-p and min-p see the distribution at temperature 1, as in llama.cpp (vLLM applies temperature
  *       first). After top-k, top-p's probabilities are renormalised over the k survivors.</li>
+ *   <li>The draw walks the candidates in a fixed order (best first after top-k, id order otherwise), so
+ *       that a seed reproduces tokens on one machine. Exponentials come from the Vector API, so another
+ *       CPU may differ in the last ulp and, rarely, in a token.</li>
  *   <li>Log-probabilities are the log-softmax of the raw logits given to {@link #sample}: before penalties,
  *       temperature and truncation, as vLLM reports by default. They describe the model, not the sampling
  *       settings, so greedy and sampled requests report comparable numbers.</li>
@@ -69,6 +72,11 @@ public final class Sampler {
     /** Candidate token ids and logits (later their unnormalised probabilities); null when greedy. */
     private final int[] candidateIds;
     private final float[] candidateValues;
+    /** Sums of the candidate weights per {@link SoftmaxKernels#BLOCK_SIZE} block; null when greedy. */
+    private final double[] blockSums;
+    /** Candidate weights at temperature 1 and the mass histogram for top-p; null unless top-p is on. */
+    private final float[] topPWeights;
+    private final double[] topPBucketMass;
 
     private final int maxNumTopLogprobs;
     private final int[] topLogprobIds;
@@ -111,6 +119,9 @@ public final class Sampler {
 
         candidateIds = greedy ? null : new int[maxVocabSize];
         candidateValues = greedy ? null : new float[maxVocabSize];
+        blockSums = greedy ? null : new double[SoftmaxKernels.numBlocks(maxVocabSize)];
+        topPWeights = greedy || topP >= 1 ? null : new float[maxVocabSize];
+        topPBucketMass = greedy || topP >= 1 ? null : new double[CandidateSelection.NUM_TOP_P_BUCKETS];
 
         maxNumTopLogprobs = params.logprobs() ? params.topLogprobs() : 0;
         topLogprobIds = new int[maxNumTopLogprobs];
@@ -172,7 +183,7 @@ public final class Sampler {
             rowOffset = 0;
         }
         int token = greedy
-                ? CandidateSelection.argmax(row, rowOffset, vocabSize)
+                ? SoftmaxKernels.argmax(row, rowOffset, vocabSize)
                 : sampleFromDistribution(row, rowOffset, vocabSize);
         if (params.logprobs()) {
             computeLogprobs(logits, offset, vocabSize, token);
@@ -254,29 +265,26 @@ public final class Sampler {
     private int sampleFromDistribution(float[] row, int rowOffset, int vocabSize) {
         int k = topK > 0 && topK < vocabSize ? topK : 0;
         int numCandidates;
-        boolean sorted;
         if (k > 0) {
+            // Candidates best first.
             CandidateSelection.selectTopK(row, rowOffset, vocabSize, k, candidateIds, candidateValues);
-            numCandidates = topP < 1 ? CandidateSelection.truncateSortedTopP(candidateValues, k, topP) : k;
-            sorted = true;
-        } else if (topP < 1) {
-            numCandidates = CandidateSelection.selectTopP(row, rowOffset, vocabSize, topP,
-                    candidateIds, candidateValues);
-            sorted = true;
-        } else {
-            numCandidates = vocabSize;
-            sorted = false;
-        }
-        if (minPEnabled) {
-            if (sorted) {
+            numCandidates = topP < 1
+                    ? CandidateSelection.truncateSortedTopP(candidateValues, k, topP, topPWeights, blockSums)
+                    : k;
+            if (minPEnabled) {
                 numCandidates = CandidateSelection.truncateSortedMinP(candidateValues, numCandidates, logMinP);
-            } else {
-                numCandidates = CandidateSelection.filterMinP(row, rowOffset, vocabSize, logMinP,
-                        candidateIds, candidateValues);
-                sorted = true;
             }
-        }
-        if (!sorted) {
+        } else if (topP < 1) {
+            // Candidates in id order.
+            numCandidates = CandidateSelection.selectTopP(row, rowOffset, vocabSize, topP, candidateIds,
+                    candidateValues, topPWeights, blockSums, topPBucketMass);
+            if (minPEnabled) {
+                numCandidates = CandidateSelection.retainMinP(candidateIds, candidateValues, numCandidates, logMinP);
+            }
+        } else if (minPEnabled) {
+            numCandidates = CandidateSelection.filterMinP(row, rowOffset, vocabSize, logMinP,
+                    candidateIds, candidateValues);
+        } else {
             // No truncation: candidates are the whole row in id order, so ids need not be materialised.
             return draw(row, rowOffset, vocabSize);
         }
@@ -289,41 +297,19 @@ public final class Sampler {
      */
     private int draw(float[] values, int offset, int count) {
         double u = random.nextDouble();
-        float max = CandidateSelection.max(values, offset, count);
+        float max = SoftmaxKernels.max(values, offset, count);
         if (max == Float.NEGATIVE_INFINITY || max == Float.POSITIVE_INFINITY) {
-            return CandidateSelection.argmax(values, offset, count);
+            return SoftmaxKernels.argmax(values, offset, count);
         }
-        float[] weights = candidateValues;
-        float scale = invTemperature;
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-            float w = (float) Math.exp((values[offset + i] - max) * scale);
-            if (!(w > 0)) {
-                w = 0;
-            }
-            weights[i] = w;
-            sum += w;
-        }
-        double target = u * sum;
-        double cumulative = 0;
-        int last = 0;
-        for (int i = 0; i < count; i++) {
-            float w = weights[i];
-            if (w > 0) {
-                cumulative += w;
-                last = i;
-                if (cumulative > target) {
-                    return i;
-                }
-            }
-        }
-        // Rounding left the target just past the running sum: take the last token with any weight.
-        return last;
+        double total = SoftmaxKernels.expInto(values, offset, count, max, invTemperature, candidateValues, blockSums);
+        return SoftmaxKernels.pick(candidateValues, count, blockSums, u * total);
     }
 
     private void computeLogprobs(float[] logits, int offset, int vocabSize, int token) {
-        float max = CandidateSelection.max(logits, offset, vocabSize);
-        float logSumExp = (float) (max + Math.log(CandidateSelection.sumExp(logits, offset, vocabSize, max)));
+        float max = SoftmaxKernels.max(logits, offset, vocabSize);
+        float logSumExp = Float.isFinite(max)
+                ? (float) (max + Math.log(SoftmaxKernels.sumExp(logits, offset, vocabSize, max)))
+                : max;
         sampledLogprob = CandidateSelection.sanitize(logits[offset + token]) - logSumExp;
         numTopLogprobs = Math.min(maxNumTopLogprobs, vocabSize);
         if (numTopLogprobs > 0) {

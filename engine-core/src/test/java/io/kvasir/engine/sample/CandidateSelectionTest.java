@@ -51,34 +51,81 @@ class CandidateSelectionTest {
     }
 
     @Test
-    void topPKeepsTheSmallestPrefixReachingTheMass() {
+    void topPKeepsTheSmallestBestFirstSetReachingTheMassInIdOrder() {
         Random random = new Random(12);
-        for (int trial = 0; trial < 300; trial++) {
-            int vocabSize = 1 + random.nextInt(80);
+        int numCutShort = 0;
+        for (int trial = 0; trial < 600; trial++) {
+            int vocabSize = 1 + random.nextInt(trial < 300 ? 80 : 5000);
+            double sigma = 0.2 + 4 * random.nextDouble();
             float[] logits = new float[vocabSize + 3];
             for (int i = 0; i < logits.length; i++) {
-                logits[i] = (float) (random.nextGaussian() * 3);
-            }
-            double topP = 0.05 + 0.9 * random.nextDouble();
-            int[] ids = new int[vocabSize];
-            float[] values = new float[vocabSize];
-            int kept = CandidateSelection.selectTopP(logits, 3, vocabSize, topP, ids, values);
-
-            float[] row = Arrays.copyOfRange(logits, 3, 3 + vocabSize);
-            int[] ranked = rankByFullSort(row);
-            double[] probabilities = softmax(row);
-            double cumulative = 0;
-            int expectedKept = vocabSize;
-            for (int i = 0; i < vocabSize; i++) {
-                cumulative += probabilities[ranked[i]];
-                if (cumulative >= topP) {
-                    expectedKept = i + 1;
-                    break;
+                logits[i] = (float) (random.nextGaussian() * sigma);
+                if (random.nextInt(10) == 0) {
+                    logits[i] = Math.round(logits[i]);
                 }
             }
-            assertThat(kept).as("trial %d", trial).isEqualTo(expectedKept);
-            assertThat(Arrays.copyOf(ids, kept)).containsExactly(Arrays.copyOf(ranked, kept));
+            double topP = 0.05 + 0.9 * random.nextDouble();
+            int kept = selectTopP(logits, 3, vocabSize, topP);
+            int[] expected = nucleusByFullSort(Arrays.copyOfRange(logits, 3, 3 + vocabSize), topP);
+            assertThat(Arrays.copyOf(ids, kept)).as("trial %d", trial).containsExactly(expected);
+            for (int i = 0; i < kept; i++) {
+                assertThat(values[i]).isEqualTo(logits[3 + ids[i]]);
+            }
+            if (kept < vocabSize / 2) {
+                numCutShort++;
+            }
         }
+        assertThat(numCutShort).as("cases where the nucleus is a small part of the vocabulary").isGreaterThan(100);
+    }
+
+    @Test
+    void topPOverAFlatDistributionKeepsTheLowestIds() {
+        float[] logits = new float[10_000];
+        assertThat(selectTopP(logits, 0, 10_000, 0.25)).isEqualTo(2_500);
+        assertThat(Arrays.copyOf(ids, 2_500)).isEqualTo(IntStream.range(0, 2_500).toArray());
+    }
+
+    @Test
+    void topPIgnoresNaNAndMaskedTokens() {
+        float[] logits = {Float.NaN, 1f, Float.NEGATIVE_INFINITY, 1f, Float.NaN};
+        assertThat(selectTopP(logits, 0, 5, 0.999)).isEqualTo(2);
+        assertThat(Arrays.copyOf(ids, 2)).containsExactly(1, 3);
+    }
+
+    private int[] ids;
+    private float[] values;
+
+    private int selectTopP(float[] logits, int offset, int vocabSize, double topP) {
+        ids = new int[vocabSize];
+        values = new float[vocabSize];
+        return CandidateSelection.selectTopP(logits, offset, vocabSize, topP, ids, values, new float[vocabSize],
+                new double[SoftmaxKernels.numBlocks(vocabSize)], new double[CandidateSelection.NUM_TOP_P_BUCKETS]);
+    }
+
+    /** The documented nucleus: the best-first prefix whose cumulative weight reaches topP, as sorted ids. */
+    private static int[] nucleusByFullSort(float[] row, double topP) {
+        int[] ranked = rankByFullSort(row);
+        float max = row[ranked[0]];
+        double target = topP * SoftmaxKernels.sumExp(row, 0, row.length, max);
+        float[] rankedValues = new float[row.length];
+        for (int i = 0; i < row.length; i++) {
+            rankedValues[i] = row[ranked[i]];
+        }
+        float[] weights = new float[row.length];
+        SoftmaxKernels.expInto(rankedValues, 0, row.length, max, 1f, weights,
+                new double[SoftmaxKernels.numBlocks(row.length)]);
+        double cumulative = 0;
+        int kept = row.length;
+        for (int i = 0; i < row.length; i++) {
+            cumulative += weights[i];
+            if (cumulative >= target) {
+                kept = i + 1;
+                break;
+            }
+        }
+        int[] nucleus = Arrays.copyOf(ranked, kept);
+        Arrays.sort(nucleus);
+        return nucleus;
     }
 
     @Test
@@ -91,19 +138,33 @@ class CandidateSelectionTest {
     }
 
     @Test
-    void argmaxPrefersTheLowestIdAndSkipsNaN() {
-        assertThat(CandidateSelection.argmax(new float[] {Float.NaN, 1f, 3f, 3f}, 0, 4)).isEqualTo(2);
-        assertThat(CandidateSelection.argmax(new float[] {Float.NaN, Float.NaN}, 0, 2)).isZero();
-        assertThat(CandidateSelection.argmax(new float[] {9f, 1f, 2f}, 1, 2)).isEqualTo(1);
+    void minPFilterKeepsTokensExactlyAtTheThreshold() {
+        float[] logits = new float[40];
+        Arrays.fill(logits, -10f);
+        logits[3] = 1f;
+        logits[37] = 1f + (float) Math.log(0.25);
+        int[] ids = new int[40];
+        float[] values = new float[40];
+        int kept = CandidateSelection.filterMinP(logits, 0, 40, (float) Math.log(0.25), ids, values);
+        assertThat(Arrays.copyOf(ids, kept)).containsExactly(3, 37);
     }
 
-    private static double[] softmax(float[] logits) {
-        float max = CandidateSelection.max(logits, 0, logits.length);
-        double sum = CandidateSelection.sumExp(logits, 0, logits.length, max);
-        double[] p = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = (float) Math.exp(logits[i] - max) / sum;
-        }
-        return p;
+    @Test
+    void retainMinPKeepsOrderAndTheMaximum() {
+        int[] candidateIds = {7, 2, 9, 4};
+        float[] candidateValues = {0f, 3f, 3f + (float) Math.log(0.5), -1f};
+        int kept = CandidateSelection.retainMinP(candidateIds, candidateValues, 4, (float) Math.log(0.4));
+        assertThat(Arrays.copyOf(candidateIds, kept)).containsExactly(2, 9);
+    }
+
+    @Test
+    void sortedTruncationsKeepAPrefix() {
+        float[] sorted = {2f, 1f, 0f, -1f, -5f};
+        float[] weights = new float[5];
+        double[] blockSums = new double[1];
+        assertThat(CandidateSelection.truncateSortedTopP(sorted, 5, 0.5, weights, blockSums)).isEqualTo(1);
+        assertThat(CandidateSelection.truncateSortedTopP(sorted, 5, 0.8, weights, blockSums)).isEqualTo(2);
+        assertThat(CandidateSelection.truncateSortedMinP(sorted, 5, (float) Math.log(0.3))).isEqualTo(2);
+        assertThat(CandidateSelection.truncateSortedMinP(sorted, 5, (float) Math.log(0.001))).isEqualTo(4);
     }
 }

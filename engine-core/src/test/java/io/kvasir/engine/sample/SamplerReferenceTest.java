@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks the sampler against a naive reference that follows the documented pipeline literally: penalties
  * recomputed from the whole token history, a full sort of the vocabulary, then the same seeded draw. The
- * two must choose the same token at every step.
+ * two must choose the same token at every step. Sums of exponentials come from the same kernel in both
+ * (checked against its scalar reference in {@link SoftmaxKernelsTest}), so that they agree bit for bit.
  */
 class SamplerReferenceTest {
 
@@ -26,8 +27,9 @@ class SamplerReferenceTest {
         Random random = new Random(41);
         int numSteps = 0;
         int numSampledSteps = 0;
-        for (int trial = 0; trial < 400; trial++) {
-            int vocabSize = 1 + random.nextInt(300);
+        for (int trial = 0; trial < 430; trial++) {
+            // The last trials span several kernel blocks.
+            int vocabSize = trial < 400 ? 1 + random.nextInt(300) : 1000 + random.nextInt(4000);
             SamplingParams params = randomParams(random, trial);
             Sampler sampler = new Sampler(params, vocabSize + random.nextInt(3));
             Reference reference = new Reference(params);
@@ -53,7 +55,7 @@ class SamplerReferenceTest {
                 }
             }
         }
-        assertThat(numSteps).isEqualTo(400 * 30);
+        assertThat(numSteps).isEqualTo(430 * 30);
         assertThat(numSampledSteps).isGreaterThan(numSteps / 2);
     }
 
@@ -119,7 +121,9 @@ class SamplerReferenceTest {
                     candidates = topP(row, candidates, sumExp(row, candidates));
                 }
             } else if (params.topP() < 1) {
-                candidates = topP(row, ranked(row), sumExp(row, IntStream.range(0, vocabSize).boxed().toList()));
+                // Without top-k the nucleus is drawn from in id order.
+                candidates = topP(row, ranked(row), sumExp(row, IntStream.range(0, vocabSize).boxed().toList()))
+                        .stream().sorted().toList();
                 truncated = true;
             } else {
                 candidates = IntStream.range(0, vocabSize).boxed().toList();
@@ -186,15 +190,15 @@ class SamplerReferenceTest {
         }
 
         private static double sumExp(float[] row, List<Integer> ids) {
-            float max = maxOf(row, ids);
-            double sum = 0;
-            for (int id : ids) {
-                float e = (float) Math.exp(value(row, id) - max);
-                if (e > 0) {
-                    sum += e;
-                }
+            return SoftmaxKernels.sumExp(valuesOf(row, ids), 0, ids.size(), maxOf(row, ids));
+        }
+
+        private static float[] valuesOf(float[] row, List<Integer> ids) {
+            float[] values = new float[ids.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = value(row, ids.get(i));
             }
-            return sum;
+            return values;
         }
 
         private List<Integer> topP(float[] row, List<Integer> rankedCandidates, double sum) {
@@ -202,9 +206,12 @@ class SamplerReferenceTest {
             if (Float.isInfinite(max)) {
                 return rankedCandidates.subList(0, 1);
             }
+            float[] weights = new float[rankedCandidates.size()];
+            SoftmaxKernels.expInto(valuesOf(row, rankedCandidates), 0, weights.length, max, 1f, weights,
+                    new double[SoftmaxKernels.numBlocks(weights.length)]);
             double cumulative = 0;
-            for (int i = 0; i < rankedCandidates.size(); i++) {
-                cumulative += (float) Math.exp(value(row, rankedCandidates.get(i)) - max);
+            for (int i = 0; i < weights.length; i++) {
+                cumulative += weights[i];
                 if (cumulative >= params.topP() * sum) {
                     return rankedCandidates.subList(0, i + 1);
                 }
@@ -225,12 +232,8 @@ class SamplerReferenceTest {
             }
             float invTemperature = (float) (1.0 / params.temperature());
             float[] weights = new float[candidates.size()];
-            double sum = 0;
-            for (int i = 0; i < weights.length; i++) {
-                float w = (float) Math.exp((value(row, candidates.get(i)) - max) * invTemperature);
-                weights[i] = w > 0 ? w : 0;
-                sum += weights[i];
-            }
+            double sum = SoftmaxKernels.expInto(valuesOf(row, candidates), 0, weights.length, max, invTemperature,
+                    weights, new double[SoftmaxKernels.numBlocks(weights.length)]);
             double target = u * sum;
             double cumulative = 0;
             int last = 0;

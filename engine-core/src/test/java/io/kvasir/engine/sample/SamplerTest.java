@@ -40,7 +40,7 @@ class SamplerTest {
     @Test
     void greedyIgnoresTheSeedAndTruncation() {
         float[] logits = randomLogits(new Random(1), 100);
-        int argmax = CandidateSelection.argmax(logits, 0, 100);
+        int argmax = SoftmaxKernels.argmaxScalar(logits, 0, 100);
         for (long seed = 0; seed < 5; seed++) {
             Sampler sampler = new Sampler(seeded(seed).temperature(0).topK(5).topP(0.3).minP(0.2).build(), 100);
             assertThat(sampler.sample(logits, 0, 100)).isEqualTo(argmax);
@@ -53,8 +53,8 @@ class SamplerTest {
         Sampler topOne = new Sampler(seeded(9).temperature(2).topK(1).build(), 300);
         for (int i = 0; i < 200; i++) {
             float[] logits = randomLogits(random, 300);
-            logits[random.nextInt(300)] = logits[CandidateSelection.argmax(logits, 0, 300)];
-            assertThat(topOne.sample(logits, 0, 300)).isEqualTo(CandidateSelection.argmax(logits, 0, 300));
+            logits[random.nextInt(300)] = logits[SoftmaxKernels.argmaxScalar(logits, 0, 300)];
+            assertThat(topOne.sample(logits, 0, 300)).isEqualTo(SoftmaxKernels.argmaxScalar(logits, 0, 300));
         }
     }
 
