@@ -17,6 +17,7 @@ import io.kvasir.api.GenerationResult;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.kernel.MemoryBandwidthProbe;
+import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineConfig;
 import io.kvasir.engine.model.LoadedModel;
@@ -85,7 +86,10 @@ final class BenchCommand implements Callable<Integer> {
                     decodeTps[r] = single.decodeTps();
                     parallelTps[r] = runBatch(engine, parallel, promptTokens, genTokens, random).decodeTps();
                 }
-                double bandwidth = MemoryBandwidthProbe.measureGigabytesPerSecond(threads);
+                double bandwidth;
+                try (ParallelExecutor probeThreads = new ParallelExecutor(threads)) {
+                    bandwidth = new MemoryBandwidthProbe(probeThreads).measure(1L << 30, 5).medianGigabytesPerSecond();
+                }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("model", path.getFileName().toString());
                 result.put("threads", threads);

@@ -2,8 +2,9 @@ package io.kvasir.engine.kernel;
 
 /** TEMPORARY stand-in until the kernels branch lands. */
 public final class MatMul {
-    private MatMul() {}
-    public static void multiply(ParallelExecutor pool, WeightMatrix w, float[] x, int batch, float[] out) {
+    private final ParallelExecutor executor;
+    public MatMul(ParallelExecutor executor) { this.executor = executor; }
+    public void multiply(WeightMatrix w, float[] x, int batch, float[] out) {
         int rows = w.rows();
         int cols = w.cols();
         for (int b = 0; b < batch; b++) {

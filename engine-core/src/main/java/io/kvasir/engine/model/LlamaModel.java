@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
+import io.kvasir.engine.kernel.ParallelTask;
 import io.kvasir.engine.kernel.WeightMatrix;
 
 /**
@@ -21,6 +22,7 @@ public final class LlamaModel {
     private final LlamaConfig config;
     private final LlamaWeights weights;
     private final ParallelExecutor executor;
+    private final MatMul matMul;
     private final int maxTokens;
     private final int maxPositions;
 
@@ -52,6 +54,7 @@ public final class LlamaModel {
         this.config = config;
         this.weights = weights;
         this.executor = executor;
+        this.matMul = new MatMul(executor);
         this.maxTokens = maxTokens;
         this.maxPositions = maxPositions;
         int dim = config.dim();
@@ -124,7 +127,7 @@ public final class LlamaModel {
             int t = batch.logitsToken(i);
             rmsNorm(logitsInput, i * dim, x, t * dim, weights.outputNorm(), dim);
         }
-        MatMul.multiply(executor, weights.output(), logitsInput, numLogits, logits);
+        matMul.multiply(weights.output(), logitsInput, numLogits, logits);
         return logits;
     }
 
@@ -135,9 +138,9 @@ public final class LlamaModel {
         for (int t = 0; t < numTokens; t++) {
             rmsNorm(xb, t * dim, x, t * dim, w.attnNorm(), dim);
         }
-        MatMul.multiply(executor, w.wq(), xb, numTokens, q);
-        MatMul.multiply(executor, w.wk(), xb, numTokens, k);
-        MatMul.multiply(executor, w.wv(), xb, numTokens, v);
+        matMul.multiply(w.wq(), xb, numTokens, q);
+        matMul.multiply(w.wk(), xb, numTokens, k);
+        matMul.multiply(w.wv(), xb, numTokens, v);
         if (w.bq() != null) {
             addBias(q, w.bq(), numTokens);
             addBias(k, w.bk(), numTokens);
@@ -148,20 +151,20 @@ public final class LlamaModel {
         storeKv(l, batch, kv);
         attentionTask.prepare(l, batch, kv);
         executor.parallelFor(executor.numThreads(), attentionTask);
-        MatMul.multiply(executor, w.wo(), attnOut, numTokens, proj);
+        matMul.multiply(w.wo(), attnOut, numTokens, proj);
         add(x, proj, numTokens * dim);
 
         for (int t = 0; t < numTokens; t++) {
             rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm(), dim);
         }
-        MatMul.multiply(executor, w.wGate(), xb, numTokens, gate);
-        MatMul.multiply(executor, w.wUp(), xb, numTokens, up);
+        matMul.multiply(w.wGate(), xb, numTokens, gate);
+        matMul.multiply(w.wUp(), xb, numTokens, up);
         int ffn = numTokens * config.ffnDim();
         for (int i = 0; i < ffn; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
-        MatMul.multiply(executor, w.wDown(), gate, numTokens, proj);
+        matMul.multiply(w.wDown(), gate, numTokens, proj);
         add(x, proj, numTokens * dim);
     }
 
@@ -184,7 +187,7 @@ public final class LlamaModel {
     }
 
     /** Attention of every (token, query head) pair, split in contiguous ranges over the worker threads. */
-    private final class AttentionTask implements ParallelExecutor.Task {
+    private final class AttentionTask implements ParallelTask {
         private int layer;
         private ForwardBatch batch;
         private PagedKvMemory kv;
@@ -196,13 +199,13 @@ public final class LlamaModel {
         }
 
         @Override
-        public void run(int chunk) {
+        public void run(int chunk, int worker) {
             int numHeads = config.numHeads();
             int total = batch.numTokens() * numHeads;
             int numChunks = executor.numThreads();
             int from = (int) ((long) total * chunk / numChunks);
             int to = (int) ((long) total * (chunk + 1) / numChunks);
-            float[] scores = scoreScratch[chunk];
+            float[] scores = scoreScratch[worker];
             for (int i = from; i < to; i++) {
                 attend(i / numHeads, i % numHeads, scores);
             }

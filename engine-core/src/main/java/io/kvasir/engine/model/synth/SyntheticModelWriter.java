@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import io.kvasir.engine.gguf.GgmlType;
 import io.kvasir.engine.gguf.GgufWriter;
 import io.kvasir.engine.gguf.TensorSource;
-import io.kvasir.engine.kernel.Quantizers;
+import io.kvasir.engine.kernel.Quantizer;
 
 /**
  * Writes a Llama-architecture GGUF model with random weights of a given {@link ModelShape} and tensor type,
@@ -141,7 +141,7 @@ public final class SyntheticModelWriter {
                         dst.putShort((short) ((Float.floatToRawIntBits(v) + 0x8000) >>> 16));
                     }
                 }
-                default -> Quantizers.quantizeRow(type, row, 0, row.length, dst.array(), 0);
+                default -> Quantizer.quantize(type, row, 0, row.length, java.lang.foreign.MemorySegment.ofArray(dst.array()), 0);
             }
         }
     }
