@@ -19,6 +19,7 @@ import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.engine.model.LoadedModel;
+import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
 
 /** The engine loop on the real stories260K model: batching, chunked prefill, cancellation, preemption. */
@@ -55,13 +56,29 @@ class EngineTest {
     }
 
     @Test
-    void greedyGenerationStopsAtEndOfSequenceWithLlamaCppText() throws Exception {
+    void greedyTokensAndTextMatchLlamaCppForEveryGoldenPrompt() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            for (Goldens.Case c : Goldens.load("stories260K").cases()) {
+                CollectingListener listener = new CollectingListener();
+                SamplingParams sampling = SamplingParams.builder().temperature(0).maxTokens(c.greedyTokens().length).build();
+                engine.submit(GenerationRequest.of("g" + c.prompt().length(), c.promptTokens(), sampling), listener);
+                assertThat(listener.await().finishReason()).isEqualTo(FinishReason.LENGTH);
+                assertThat(listener.tokenIds()).as("tokens after '%s'", c.prompt()).containsExactly(c.greedyTokens());
+                assertThat(listener.text.toString()).as("text after '%s'", c.prompt()).isEqualTo(c.greedyText());
+            }
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @Test
+    void aStopStringEndsGenerationAndIsNotEmitted() throws Exception {
         try (Engine engine = Engine.start(model, config())) {
             CollectingListener listener = new CollectingListener();
-            engine.submit(GenerationRequest.of("r1", ONCE_UPON_A_TIME, SamplingParams.builder().temperature(0).maxTokens(400).build()), listener);
+            SamplingParams sampling = SamplingParams.builder().temperature(0).maxTokens(100).stop("Lily").build();
+            engine.submit(GenerationRequest.of("stop", ONCE_UPON_A_TIME, sampling), listener);
             GenerationResult result = listener.await();
             assertThat(result.finishReason()).isEqualTo(FinishReason.STOP);
-            assertThat(listener.text.toString()).startsWith(", there was a little girl named Lily. She loved to play outside in the park.");
+            assertThat(listener.text.toString()).isEqualTo(", there was a little girl named ");
             assertThat(engine.stats().numUsedBlocks()).isZero();
         }
     }

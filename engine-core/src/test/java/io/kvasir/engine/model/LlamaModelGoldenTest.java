@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kvasir.engine.gguf.GgufFile;
 import io.kvasir.engine.kernel.ParallelExecutor;
+import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
 
 class LlamaModelGoldenTest {
