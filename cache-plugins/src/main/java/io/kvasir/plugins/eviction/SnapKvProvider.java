@@ -45,14 +45,10 @@ public final class SnapKvProvider implements EvictionPolicyProvider {
 
     @Override
     public EvictionPolicy create(PluginConfig config) {
-        List<String> problems = new ArrayList<>();
-        EvictionBudget.checkConfig(config, problems);
         int kernelSize = config.getInt(KERNEL_SIZE);
+        // The schema has no parity constraint, so this one check happens here.
         if (kernelSize % 2 == 0) {
-            problems.add(KERNEL_SIZE + ": must be odd so the kernel centres on a slot, got " + kernelSize);
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
+            throw new InvalidConfigException(List.of(KERNEL_SIZE + ": must be odd so the kernel centres on a slot, got " + kernelSize));
         }
         SnapKvPolicy.Pooling pooling = config.getString(POOLING).equals("max") ? SnapKvPolicy.Pooling.MAX : SnapKvPolicy.Pooling.AVG;
         return new SnapKvPolicy(EvictionBudget.fromConfig(config), config.getInt(WINDOW), kernelSize, pooling);

@@ -7,7 +7,6 @@ import io.kvasir.api.plugin.ConfigField;
 import io.kvasir.api.plugin.ConfigSchema;
 import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.EvictionPolicyProvider;
-import io.kvasir.api.plugin.InvalidConfigException;
 import io.kvasir.api.plugin.PluginConfig;
 import io.kvasir.plugins.eviction.internal.EvictionBudget;
 import io.kvasir.plugins.eviction.internal.StreamingLlmPolicy;
@@ -39,11 +38,6 @@ public final class StreamingLlmProvider implements EvictionPolicyProvider {
 
     @Override
     public EvictionPolicy create(PluginConfig config) {
-        List<String> problems = new ArrayList<>();
-        EvictionBudget.checkConfig(config, problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
-        }
         return new StreamingLlmPolicy(EvictionBudget.fromConfig(config), config.getInt(SINK_TOKENS));
     }
 }

@@ -92,14 +92,6 @@ class EvictionProvidersTest {
     }
 
     @Test
-    void everyProblemOfAConfigurationIsReportedTogether() {
-        SnapKvProvider snapKv = new SnapKvProvider();
-
-        assertThatThrownBy(() -> policy(snapKv, "kernel_size", 4, "budget_fraction", 0.0))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).hasSize(2));
-    }
-
-    @Test
     void policySpecificFieldsAreRangeChecked() {
         assertThatThrownBy(() -> policy(new SnapKvProvider(), "window", 0)).hasMessageContaining("window");
         assertThatThrownBy(() -> policy(new SnapKvProvider(), "pooling", "median")).hasMessageContaining("pooling");

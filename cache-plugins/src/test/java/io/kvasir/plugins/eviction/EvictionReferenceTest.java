@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import io.kvasir.api.plugin.EvictionPolicy;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class EvictionReferenceTest {
 
-    private static final int NUM_SEEDS = 400;
+    private static final int NUM_SEEDS = 300;
 
     /** A random configuration; the budget fraction is whole per mille so the reference can compute it exactly. */
     record Config(String policy, int budgetTokens, int budgetPermille, int evictChunk, int sinkTokens,
@@ -127,9 +128,10 @@ class EvictionReferenceTest {
 
             int[] kept = Arrays.copyOf(keep, numKept);
             List<Integer> expected = reference(config, positions, scores, endOfPrefill);
-            String where = "seed " + seed + " step " + step + " " + config + " numSlots " + numSlots;
+            int currentStep = step;
+            Supplier<String> where = () -> "seed " + seed + " step " + currentStep + " " + config + " numSlots " + numSlots;
             assertThat(kept).as(where).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
-            assertThat(keep[numSlots]).as(where + ": wrote past numSlots").isEqualTo(-5);
+            assertThat(keep[numSlots]).as(() -> where.get() + ": wrote past numSlots").isEqualTo(-5);
             int budget = referenceBudget(config, positions);
             if (numKept < numSlots) {
                 String phase = config.policy().equals("snapkv") ? (endOfPrefill ? "snapkv-prefill" : "snapkv-decode") : config.policy();
@@ -139,9 +141,7 @@ class EvictionReferenceTest {
             } else {
                 assertThat(kept).as(where).containsExactly(IntStream.range(0, numSlots).toArray());
             }
-            for (int i = 1; i < numKept; i++) {
-                assertThat(kept[i]).as(where).isGreaterThan(kept[i - 1]);
-            }
+            assertThat(kept).as(where).isSorted().doesNotHaveDuplicates();
 
             List<Integer> keptPositions = new ArrayList<>();
             List<Float> keptScores = new ArrayList<>();

@@ -15,7 +15,7 @@ import io.kvasir.api.plugin.PluginConfig;
  * <p>Invariants:
  * <ul>
  *   <li>{@code budgetTokens >= 0}; 0 means the fraction applies</li>
- *   <li>{@code 0 < budgetFraction <= 1}, held exactly as parts per million</li>
+ *   <li>{@code 0.000001 <= budgetFraction <= 1}, held exactly as whole parts per million</li>
  *   <li>{@code evictChunk >= 0}</li>
  *   <li>{@link #budget} is at least 1</li>
  * </ul>
@@ -30,6 +30,8 @@ public final class EvictionBudget {
     public static final int DEFAULT_EVICT_CHUNK = 16;
 
     private static final long PARTS_PER_MILLION = 1_000_000L;
+    /** One part per million, the finest fraction the exact budget arithmetic holds. */
+    public static final double MIN_BUDGET_FRACTION = 1.0 / PARTS_PER_MILLION;
 
     private final int budgetTokens;
     private final double budgetFraction;
@@ -38,16 +40,15 @@ public final class EvictionBudget {
 
     /**
      * @param budgetTokens slots to keep; 0 uses {@code budgetFraction}
-     * @param budgetFraction share of the sequence's length to keep, in (0, 1], at least one part per million
+     * @param budgetFraction share of the sequence's length to keep, in [0.000001, 1]
      * @param evictChunk slots the cache may exceed the budget by before eviction runs
      */
     public EvictionBudget(int budgetTokens, double budgetFraction, int evictChunk) {
         if (budgetTokens < 0) {
             throw new IllegalArgumentException("budgetTokens must be >= 0, got " + budgetTokens);
         }
-        String fractionProblem = fractionProblem(budgetFraction);
-        if (fractionProblem != null) {
-            throw new IllegalArgumentException("budgetFraction " + fractionProblem);
+        if (!(budgetFraction >= MIN_BUDGET_FRACTION && budgetFraction <= 1.0)) {
+            throw new IllegalArgumentException("budgetFraction must be in [" + MIN_BUDGET_FRACTION + ", 1], got " + budgetFraction);
         }
         if (evictChunk < 0) {
             throw new IllegalArgumentException("evictChunk must be >= 0, got " + evictChunk);
@@ -64,34 +65,16 @@ public final class EvictionBudget {
         return List.of(
                 ConfigField.integer(BUDGET_TOKENS, 0, 0, Integer.MAX_VALUE, "tokens",
                         "Slots a sequence keeps once eviction runs; 0 keeps budget_fraction of its length instead."),
-                ConfigField.decimal(BUDGET_FRACTION, DEFAULT_BUDGET_FRACTION, 0.0, 1.0, "fraction",
-                        "Share of the sequence's length kept when budget_tokens is 0; greater than 0, 1 keeps everything."),
+                ConfigField.decimal(BUDGET_FRACTION, DEFAULT_BUDGET_FRACTION, MIN_BUDGET_FRACTION, 1.0, "fraction",
+                        "Share of the sequence's length kept when budget_tokens is 0; 1 keeps everything."),
                 ConfigField.integer(EVICT_CHUNK, DEFAULT_EVICT_CHUNK, 0, 1 << 20, "tokens",
                         "Slots the cache may grow past the budget before eviction cuts it back, so compaction runs once per chunk."));
     }
 
-    /** Adds what is wrong with the budget fields of a schema-validated configuration to {@code problems}. */
-    public static void checkConfig(PluginConfig config, List<String> problems) {
-        String fractionProblem = fractionProblem(config.getDouble(BUDGET_FRACTION));
-        if (fractionProblem != null) {
-            problems.add(BUDGET_FRACTION + ": " + fractionProblem);
-        }
-    }
-
-    /** The budget of a configuration that passed {@link #checkConfig}. */
+    /** The budget of a configuration validated against {@link #configFields()}. */
     public static EvictionBudget fromConfig(PluginConfig config) {
         return new EvictionBudget(config.getInt(BUDGET_TOKENS), config.getDouble(BUDGET_FRACTION),
                 config.getInt(EVICT_CHUNK));
-    }
-
-    private static String fractionProblem(double fraction) {
-        if (!(fraction > 0.0 && fraction <= 1.0)) {
-            return "must be in (0, 1], got " + fraction;
-        }
-        if (Math.round(fraction * PARTS_PER_MILLION) == 0) {
-            return "must be at least 0.000001, got " + fraction;
-        }
-        return null;
     }
 
     /** The sequence's length: the position after its last slot, or 0 without slots. */
