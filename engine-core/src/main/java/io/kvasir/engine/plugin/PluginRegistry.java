@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.kvasir.api.plugin.ConfigSchema;
+import io.kvasir.api.plugin.InvalidConfigException;
 import io.kvasir.api.plugin.PluginConfig;
 import io.kvasir.api.plugin.PluginKind;
 import io.kvasir.api.plugin.PluginProvider;
@@ -167,6 +168,8 @@ public final class PluginRegistry {
         Object instance;
         try {
             instance = provider.create(config);
+        } catch (InvalidConfigException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new PluginFailureException(kind, name, "failed to create: " + e.getMessage(), e);
         }
