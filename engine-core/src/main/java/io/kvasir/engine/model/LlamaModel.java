@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.ParallelTask;
+import io.kvasir.engine.kernel.VectorOps;
 import io.kvasir.engine.kernel.WeightMatrix;
 
 /**
@@ -127,7 +128,9 @@ public final class LlamaModel {
             int t = batch.logitsToken(i);
             rmsNorm(logitsInput, i * dim, x, t * dim, weights.outputNorm(), dim);
         }
-        matMul.multiply(weights.output(), logitsInput, numLogits, logits);
+        if (numLogits > 0) {
+            matMul.multiply(weights.output(), logitsInput, numLogits, logits);
+        }
         return logits;
     }
 
@@ -152,20 +155,16 @@ public final class LlamaModel {
         attentionTask.prepare(l, batch, kv);
         executor.parallelFor(executor.numThreads(), attentionTask);
         matMul.multiply(w.wo(), attnOut, numTokens, proj);
-        add(x, proj, numTokens * dim);
+        VectorOps.add(x, 0, x, 0, proj, 0, numTokens * dim);
 
         for (int t = 0; t < numTokens; t++) {
             rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm(), dim);
         }
         matMul.multiply(w.wGate(), xb, numTokens, gate);
         matMul.multiply(w.wUp(), xb, numTokens, up);
-        int ffn = numTokens * config.ffnDim();
-        for (int i = 0; i < ffn; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+        VectorOps.swiglu(gate, 0, gate, 0, up, 0, numTokens * config.ffnDim());
         matMul.multiply(w.wDown(), gate, numTokens, proj);
-        add(x, proj, numTokens * dim);
+        VectorOps.add(x, 0, x, 0, proj, 0, numTokens * dim);
     }
 
     private void storeKv(int layer, ForwardBatch batch, PagedKvMemory kv) {
@@ -291,21 +290,7 @@ public final class LlamaModel {
     }
 
     private void rmsNorm(float[] out, int outOff, float[] in, int inOff, float[] weight, int n) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float value = in[inOff + i];
-            sum += value * value;
-        }
-        float scale = (float) (1.0 / Math.sqrt(sum / n + config.rmsEps()));
-        for (int i = 0; i < n; i++) {
-            out[outOff + i] = in[inOff + i] * scale * weight[i];
-        }
-    }
-
-    private static void add(float[] acc, float[] delta, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[i] += delta[i];
-        }
+        VectorOps.rmsNorm(out, outOff, in, inOff, weight, config.rmsEps(), n);
     }
 
     private static void addBias(float[] vec, float[] bias, int numTokens) {
