@@ -96,11 +96,6 @@ public abstract class RangeOffloadTier implements OffloadTier {
     /** Frees the medium. Called once, under the lock, when no copy is running. */
     protected abstract void release();
 
-    private void reportIoFailure(String what, long key, IOException e) {
-        LOG.log(System.Logger.Level.WARNING, () -> getClass().getSimpleName() + ": " + what + " of key " + key
-                + " failed, carrying on without it", e);
-    }
-
     @Override
     public final boolean put(long key, MemorySegment data) {
         return store(key, data, false);
@@ -331,6 +326,11 @@ public abstract class RangeOffloadTier implements OffloadTier {
         } finally {
             lock.unlock();
         }
+    }
+
+    private void reportIoFailure(String what, long key, IOException e) {
+        LOG.log(System.Logger.Level.WARNING, () -> getClass().getSimpleName() + ": " + what + " of key " + key
+                + " failed, carrying on without it", e);
     }
 
     private void ensureOpen() {
