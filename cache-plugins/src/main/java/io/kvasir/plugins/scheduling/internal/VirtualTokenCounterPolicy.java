@@ -23,13 +23,23 @@ import io.kvasir.api.plugin.SchedulingPolicy;
  * waiting, or, when none waits, to the counter of the tenant picked last (the paper's counter lift): time
  * spent idle earns no credit. With {@code kvWeight == 0} this is the paper's VTC.
  *
+ * <p>Admission advance: the scheduler admits several requests in one step and reports what they received
+ * only after the step, so a pick must move the counter at once or one tenant would win every pick of the
+ * step. As in the paper, picking a request charges its prompt, estimated as {@code numPromptTokens -
+ * numCachedPrefixTokens}, in advance; {@link #charge} then draws prompt tokens from the advance before
+ * counting more. Whatever the prompt did not use is refunded when the request generates its first token or
+ * leaves, so counters end up exactly what {@code charge} reported. A pick the scheduler could not admit keeps
+ * its advance until the request runs or leaves: that tenant is charged one prompt early.
+ *
  * <p>Which tenants have requests waiting is known from the last {@code pickNext} call (its list, less the
  * request it picked) plus the arrivals since; a waiting request cancelled in between counts until the next
  * call. Idle is exact: {@link #onArrival} and {@link #onFinished} count each tenant's requests in the engine.
  *
  * <p>Invariants:
  * <ul>
- *   <li>counters never decrease;</li>
+ *   <li>counters decrease only by a refund of an advance, never below what {@code charge} reported;</li>
+ *   <li>{@code 0 <= advanceTokens}, and a request has an advance only between its pick and its first
+ *       generated token;</li>
  *   <li>{@code numActive >= 0}; a tenant is idle exactly when {@code numActive == 0};</li>
  *   <li>{@code waitingEpoch <= epoch + 1} (the {@code + 1} only inside {@code pickNext}).</li>
  * </ul>
@@ -42,6 +52,7 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
     private final Map<String, TenantState> tenantsById = new HashMap<>();
     /** The same states, for scans without iterators. */
     private final List<TenantState> tenants = new ArrayList<>();
+    private final Map<String, RequestState> requestsById = new HashMap<>();
     /** {@code pickNext} calls so far. */
     private long epoch;
     private @Nullable TenantState lastPicked;
@@ -83,6 +94,7 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
             tenant.numWaiting = 0;
         }
         tenant.numWaiting++;
+        requestsById.putIfAbsent(request.requestId(), new RequestState(tenant));
     }
 
     @Override
@@ -111,7 +123,39 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
         epoch = scan;
         best.numWaiting--;
         lastPicked = best;
+        chargeAdvance(waiting.get(best.firstWaitingIndex), best);
         return best.firstWaitingIndex;
+    }
+
+    private void chargeAdvance(Candidate picked, TenantState tenant) {
+        RequestState request = requestsById.get(picked.requestId());
+        if (request == null) {
+            // Only for requests queued before this policy was installed: they were never announced.
+            request = new RequestState(tenant);
+            requestsById.put(picked.requestId(), request);
+        }
+        int estimate = Math.max(0, picked.numPromptTokens() - picked.numCachedPrefixTokens());
+        if (estimate <= request.advanceTokens) {
+            return;
+        }
+        if (request.advanceTokens == 0) {
+            request.advanceWeight = requireTenantWeight(picked);
+        }
+        tenant.counter += inputWeight * (estimate - request.advanceTokens) / request.advanceWeight;
+        request.advanceTokens = estimate;
+    }
+
+    private void refundAdvance(RequestState request) {
+        request.tenant.counter -= inputWeight * request.advanceTokens / request.advanceWeight;
+        request.advanceTokens = 0;
+    }
+
+    private static double requireTenantWeight(Candidate request) {
+        double tenantWeight = request.tenantWeight();
+        if (!(tenantWeight > 0) || !Double.isFinite(tenantWeight)) {
+            throw new IllegalArgumentException("tenantWeight of tenant " + request.tenantId() + " must be finite and > 0, got " + tenantWeight);
+        }
+        return tenantWeight;
     }
 
     @Override
@@ -123,20 +167,30 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
         if (!(blockSeconds >= 0) || !Double.isFinite(blockSeconds)) {
             throw new IllegalArgumentException("blockSeconds must be finite and >= 0, got " + blockSeconds);
         }
-        double tenantWeight = request.tenantWeight();
-        if (!(tenantWeight > 0) || !Double.isFinite(tenantWeight)) {
-            throw new IllegalArgumentException("tenantWeight of tenant " + request.tenantId() + " must be finite and > 0, got " + tenantWeight);
-        }
+        double tenantWeight = requireTenantWeight(request);
         TenantState tenant = tenantsById.get(request.tenantId());
         if (tenant == null) {
             tenant = register(request.tenantId());
         }
-        double service = inputWeight * numPromptTokens + outputWeight * numGeneratedTokens + kvWeight * blockSeconds;
+        int numPrepaid = 0;
+        RequestState state = requestsById.get(request.requestId());
+        if (state != null && state.advanceTokens > 0) {
+            numPrepaid = Math.min(numPromptTokens, state.advanceTokens);
+            state.advanceTokens -= numPrepaid;
+            if (numGeneratedTokens > 0 && state.advanceTokens > 0) {
+                refundAdvance(state);
+            }
+        }
+        double service = inputWeight * (numPromptTokens - numPrepaid) + outputWeight * numGeneratedTokens + kvWeight * blockSeconds;
         tenant.counter += service / tenantWeight;
     }
 
     @Override
     public void onFinished(Candidate request) {
+        RequestState state = requestsById.remove(request.requestId());
+        if (state != null && state.advanceTokens > 0) {
+            refundAdvance(state);
+        }
         TenantState tenant = tenantsById.get(request.tenantId());
         // A request queued before this policy was installed was never counted in; it cannot make the count negative.
         if (tenant != null && tenant.numActive > 0) {
@@ -184,6 +238,17 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
             return min;
         }
         return lastPicked == null ? 0 : lastPicked.counter;
+    }
+
+    private static final class RequestState {
+        final TenantState tenant;
+        /** Prompt tokens charged at the pick and not yet reported by {@code charge}. */
+        int advanceTokens;
+        double advanceWeight;
+
+        RequestState(TenantState tenant) {
+            this.tenant = tenant;
+        }
     }
 
     private static final class TenantState {

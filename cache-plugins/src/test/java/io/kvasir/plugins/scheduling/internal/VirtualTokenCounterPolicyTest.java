@@ -76,17 +76,81 @@ class VirtualTokenCounterPolicyTest {
     }
 
     @Test
+    void aPickChargesThePromptInAdvanceSoOneStepsPicksAlternate() {
+        for (int i = 0; i < 3; i++) {
+            arrive("a" + i, "A");
+        }
+        for (int i = 0; i < 3; i++) {
+            arrive("b" + i, "B");
+        }
+        List<String> admitted = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            admitted.add(admit().requestId());
+        }
+        assertThat(admitted).containsExactly("a0", "b0", "a1", "b1");
+        assertThat(counter("A")).isEqualTo(200);
+    }
+
+    @Test
+    void theAdvanceIsThePromptLessTheCachedPrefix() {
+        TestRequest a1 = TestRequest.of("a1", "A").withCached(40).withTenantWeight(2);
+        policy.onArrival(a1, 0);
+        waiting.add(a1);
+        admit();
+        assertThat(counter("A")).isEqualTo(30);
+    }
+
+    @Test
+    void chargedPromptTokensDrawOnTheAdvanceFirst() {
+        TestRequest a1 = arrive("a1", "A");
+        admit();
+        policy.charge(a1, 60, 0, 0);
+        assertThat(counter("A")).isEqualTo(100);
+        policy.charge(a1, 50, 0, 0);
+        assertThat(counter("A")).isEqualTo(110);
+        policy.charge(a1, 0, 1, 0);
+        assertThat(counter("A")).isEqualTo(112);
+    }
+
+    @Test
+    void anUnusedAdvanceIsRefundedAtTheFirstGeneratedToken() {
+        TestRequest a1 = arrive("a1", "A");
+        admit();
+        policy.charge(a1, 70, 1, 0);
+        assertThat(counter("A")).isEqualTo(72);
+        policy.charge(a1, 5, 1, 0);
+        assertThat(counter("A")).isEqualTo(79);
+    }
+
+    @Test
+    void anUnusedAdvanceIsRefundedWhenTheRequestLeaves() {
+        TestRequest a1 = arrive("a1", "A");
+        admit();
+        policy.onFinished(a1);
+        assertThat(counter("A")).isZero();
+    }
+
+    @Test
+    void pickingARequestAgainWithoutAdmittingItChargesNoSecondAdvance() {
+        arrive("a1", "A");
+        policy.pickNext(waiting, 0);
+        policy.pickNext(waiting, 0);
+        assertThat(counter("A")).isEqualTo(100);
+    }
+
+    @Test
     void liftsATenantReturningFromIdleToTheSmallestCounterOfTheWaitingTenants() {
         TestRequest c1 = arrive("c1", "C");
         arrive("a1", "A");
         arrive("a2", "A");
         arrive("b1", "B");
         arrive("b2", "B");
-        policy.charge(admit(), 10, 0, 0);
+        policy.charge(admit(), 100, 1, 0);
         policy.onFinished(c1);
         policy.charge(admit(), 500, 0, 0);
         policy.charge(admit(), 300, 0, 0);
         assertThat(waiting).extracting(TestRequest::requestId).containsExactly("a2", "b2");
+        assertThat(counter("C")).isEqualTo(102);
 
         arrive("c2", "C");
 
@@ -102,11 +166,11 @@ class VirtualTokenCounterPolicyTest {
         TestRequest c1 = arrive("c1", "C");
         policy.charge(admit(), 500, 0, 0);
         assertThat(admit()).isEqualTo(c1);
-        policy.charge(c1, 10, 0, 0);
+        policy.charge(c1, 100, 1, 0);
 
         arrive("c2", "C");
 
-        assertThat(counter("C")).isEqualTo(10);
+        assertThat(counter("C")).isEqualTo(102);
         assertThat(admit().requestId()).isEqualTo("c2");
     }
 
@@ -124,17 +188,17 @@ class VirtualTokenCounterPolicyTest {
     @Test
     void withNobodyWaitingLiftsToTheTenantPickedLast() {
         TestRequest b1 = arrive("b1", "B");
-        policy.charge(admit(), 50, 0, 0);
+        policy.charge(admit(), 100, 1, 0);
         policy.onFinished(b1);
         TestRequest a1 = arrive("a1", "A");
         // A new tenant is lifted too: nobody waits, so to B, picked last.
-        assertThat(counter("A")).isEqualTo(50);
+        assertThat(counter("A")).isEqualTo(102);
         assertThat(admit()).isEqualTo(a1);
-        policy.charge(a1, 200, 0, 0);
+        policy.charge(a1, 100, 1, 0);
 
         arrive("b2", "B");
 
-        assertThat(counter("B")).isEqualTo(250);
+        assertThat(counter("B")).isEqualTo(204);
     }
 
     @Test
@@ -166,7 +230,7 @@ class VirtualTokenCounterPolicyTest {
         // A request queued before this policy was installed: its tenant starts level with A, not at 0.
         waiting.add(0, TestRequest.of("x1", "X"));
         assertThat(policy.pickNext(waiting, 0)).isZero();
-        assertThat(counter("X")).isEqualTo(100);
+        assertThat(counter("X")).isEqualTo(200);
     }
 
     @Test
