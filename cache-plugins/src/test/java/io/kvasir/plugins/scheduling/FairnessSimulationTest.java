@@ -100,6 +100,8 @@ class FairnessSimulationTest {
         Result result = EngineSimulation.run(policy(new VtcPolicyProvider()), setup, fourToOne(1, 1));
         assertBothBackloggedThroughout(result);
         double perRequest = 2 * Math.max(setup.inputWeight() * PROMPT, setup.outputWeight() * GENERATED);
+        System.out.printf("vtc, 3 slots: max |service A - service B| = %.0f; per-request variant %.0f, bound %.0f%n",
+                maxWeightedDifference(result), perRequest, setup.vtcBound(fourToOne(1, 1)));
         assertThat(maxWeightedDifference(result)).isGreaterThan(perRequest).isLessThanOrEqualTo(setup.vtcBound(fourToOne(1, 1)));
     }
 
@@ -149,6 +151,7 @@ class FairnessSimulationTest {
         Setup setup = Setup.defaults(NUM_STEPS);
         // The same token cost per request (256 + 2 × 32 = 64 + 2 × 128 = 320), but B keeps its cache four times as long.
         List<TenantLoad> tenants = List.of(new TenantLoad("A", 1, 1, 256, 32), new TenantLoad("B", 1, 1, 64, 128));
+        // About output_weight × tokens per second / blocks held here: 2 × 140 / ~80 (see docs/plugins/scheduling.md).
         double kvWeight = 4.0;
         SchedulingPolicyProvider kvProvider = new KvAwareVtcPolicyProvider();
         SchedulingPolicy kvAware = kvProvider.create(kvProvider.configSchema().validate(Map.of("kv_weight", kvWeight)));

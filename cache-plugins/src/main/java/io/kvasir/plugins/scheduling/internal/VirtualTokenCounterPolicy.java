@@ -201,7 +201,10 @@ public final class VirtualTokenCounterPolicy implements SchedulingPolicy {
         }
     }
 
-    /** Each tenant's counter (weighted service divided by tenant weight, lifts included), by tenant id. */
+    /**
+     * Each tenant's counter by tenant id: weighted service divided by tenant weight, lifts and the advances of
+     * picked requests included. A snapshot; call it on the engine loop thread.
+     */
     @Override
     public Map<String, Double> serviceByTenant() {
         Map<String, Double> counters = new TreeMap<>();
