@@ -1,16 +1,214 @@
 package io.kvasir.engine.kernel;
 
-/** TEMPORARY stand-in until the kernels branch lands. */
+import static io.kvasir.engine.kernel.Simd.LANES;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The matrix multiply of a forward pass: {@code out[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for
+ * {@code b < batch}, parallel over output rows on a {@link ParallelExecutor}.
+ *
+ * <p>Two strategies, chosen per call by batch size:
+ * <ul>
+ *   <li><b>row dots</b> (batch below {@link #MIN_GEMM_BATCH}): each weight row is dotted with each
+ *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
+ *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
+ *   <li><b>blocked GEMM</b>: the activations are transposed once into {@code xt[col][batch lanes]}; each
+ *   task walks its rows in panels of 8, dequantises a panel of {@link #PANEL_COLS} columns once into
+ *   L1-resident floats and feeds it to register-blocked micro-kernels ({@link GemmKernels}) that reuse each
+ *   weight across up to 3 x {@code LANES} activation rows.</li>
+ * </ul>
+ *
+ * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
+ * steady-state calls allocate nothing. Not thread-safe: one caller at a time (the engine loop).
+ *
+ * <p>Invariants during a call: {@code paddedBatch % LANES == 0}; GEMM tasks cover {@code rowsPerTask} rows
+ * ({@code rowsPerTask % 8 == 0}); a thread writes only its own rows of {@code out} and its own scratch.
+ */
 public final class MatMul {
+
+    /** The smallest batch that takes the blocked GEMM path. */
+    public static final int MIN_GEMM_BATCH = 8;
+    /** Columns of one dequantised panel: a multiple of every block size (256), small enough for L1. */
+    static final int PANEL_COLS = 256;
+    private static final int TASKS_PER_THREAD = 4;
+    private static final int MIN_ROWS_PER_DOT_TASK = 16;
+    private static final int MAX_ROWS_PER_GEMM_TASK = 128;
+    private static final int TRANSPOSE_COLS_PER_TASK = 256;
+
     private final ParallelExecutor executor;
-    public MatMul(ParallelExecutor executor) { this.executor = executor; }
+    private final ParallelTask rowDotTask = this::rowDotTask;
+    private final ParallelTask transposeTask = this::transposeTask;
+    private final ParallelTask gemmTask = this::gemmTask;
+    private final float[][] panels;
+    private final float[][] accumulators;
+    private float[] transposed = new float[0];
+
+    private WeightMatrix weights;
+    private float[] x;
+    private float[] out;
+    private int batch;
+    private int paddedBatch;
+    private int rowsPerTask;
+
+    /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
+    public MatMul(ParallelExecutor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.panels = new float[executor.numThreads()][GemmKernels.PANEL_ROWS * PANEL_COLS];
+        this.accumulators = new float[executor.numThreads()][0];
+    }
+
+    /** The executor this multiplier runs on. */
+    public ParallelExecutor executor() {
+        return executor;
+    }
+
+    /**
+     * Computes {@code out[b*rows + r] = sum_c w[r][c] * x[b*cols + c]} for every {@code b < batch} and row.
+     *
+     * @param w the weights ({@code rows x cols})
+     * @param x {@code batch} activation rows of {@code cols} floats
+     * @param batch number of activation rows, at least 1
+     * @param out receives {@code batch} rows of {@code rows} floats
+     * @throws IllegalArgumentException if the batch is not positive or an array is too small
+     */
     public void multiply(WeightMatrix w, float[] x, int batch, float[] out) {
+        Objects.requireNonNull(w, "w");
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        if (x.length < (long) batch * w.cols()) {
+            throw new IllegalArgumentException("x holds " + x.length + " floats, needs batch * cols = "
+                    + (long) batch * w.cols());
+        }
+        if (out.length < (long) batch * w.rows()) {
+            throw new IllegalArgumentException("out holds " + out.length + " floats, needs batch * rows = "
+                    + (long) batch * w.rows());
+        }
+        this.weights = w;
+        this.x = x;
+        this.out = out;
+        this.batch = batch;
+        try {
+            if (batch < MIN_GEMM_BATCH) {
+                multiplyByRowDots();
+            } else {
+                multiplyByGemm();
+            }
+        } finally {
+            this.weights = null;
+            this.x = null;
+            this.out = null;
+        }
+    }
+
+    private void multiplyByRowDots() {
+        int numThreads = executor.numThreads();
+        int rows = weights.rows();
+        rowsPerTask = Math.max(MIN_ROWS_PER_DOT_TASK, ceilDiv(rows, numThreads * TASKS_PER_THREAD));
+        executor.parallelFor(ceilDiv(rows, rowsPerTask), rowDotTask);
+    }
+
+    private void rowDotTask(int taskIndex, int workerIndex) {
+        WeightMatrix w = weights;
         int rows = w.rows();
         int cols = w.cols();
-        for (int b = 0; b < batch; b++) {
-            for (int r = 0; r < rows; r++) {
+        int start = taskIndex * rowsPerTask;
+        int end = Math.min(rows, start + rowsPerTask);
+        for (int r = start; r < end; r++) {
+            for (int b = 0; b < batch; b++) {
                 out[b * rows + r] = w.dot(r, x, b * cols);
             }
         }
+    }
+
+    private void multiplyByGemm() {
+        int numThreads = executor.numThreads();
+        int rows = weights.rows();
+        int cols = weights.cols();
+        paddedBatch = ceilDiv(batch, LANES) * LANES;
+        int neededTransposed = Math.multiplyExact(cols, paddedBatch);
+        if (transposed.length < neededTransposed) {
+            transposed = new float[neededTransposed];
+        }
+        int panelRows = GemmKernels.PANEL_ROWS;
+        int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
+        rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK, target);
+        int neededAcc = rowsPerTask * paddedBatch;
+        for (int t = 0; t < accumulators.length; t++) {
+            if (accumulators[t].length < neededAcc) {
+                accumulators[t] = new float[neededAcc];
+            }
+        }
+        executor.parallelFor(ceilDiv(cols, TRANSPOSE_COLS_PER_TASK), transposeTask);
+        executor.parallelFor(ceilDiv(rows, rowsPerTask), gemmTask);
+    }
+
+    /** Writes {@code xt[c*paddedBatch + b] = x[b*cols + c]} for a range of columns, zeroing padding lanes. */
+    private void transposeTask(int taskIndex, int workerIndex) {
+        int cols = weights.cols();
+        int start = taskIndex * TRANSPOSE_COLS_PER_TASK;
+        int end = Math.min(cols, start + TRANSPOSE_COLS_PER_TASK);
+        float[] xt = transposed;
+        int ldx = paddedBatch;
+        for (int b = 0; b < batch; b++) {
+            int src = b * cols;
+            for (int c = start; c < end; c++) {
+                xt[c * ldx + b] = x[src + c];
+            }
+        }
+        for (int c = start; c < end; c++) {
+            Arrays.fill(xt, c * ldx + batch, (c + 1) * ldx, 0f);
+        }
+    }
+
+    private void gemmTask(int taskIndex, int workerIndex) {
+        WeightMatrix w = weights;
+        int rows = w.rows();
+        int cols = w.cols();
+        int ldx = paddedBatch;
+        int numGroups = ldx / LANES;
+        int firstRow = taskIndex * rowsPerTask;
+        int endRow = Math.min(rows, firstRow + rowsPerTask);
+        float[] panel = panels[workerIndex];
+        float[] acc = accumulators[workerIndex];
+        int numPanelRows = ceilDiv(endRow - firstRow, GemmKernels.PANEL_ROWS) * GemmKernels.PANEL_ROWS;
+        Arrays.fill(acc, 0, numPanelRows * ldx, 0f);
+        float[] xt = transposed;
+        for (int col = 0; col < cols; col += PANEL_COLS) {
+            int numCols = Math.min(PANEL_COLS, cols - col);
+            for (int panelRow = firstRow; panelRow < endRow; panelRow += GemmKernels.PANEL_ROWS) {
+                // Rows past the end leave stale floats in the panel; their sums are never written out.
+                int numRows = Math.min(GemmKernels.PANEL_ROWS, endRow - panelRow);
+                for (int i = 0; i < numRows; i++) {
+                    w.dequantize(panelRow + i, col, numCols, panel, i * PANEL_COLS);
+                }
+                int accRow = (panelRow - firstRow) * ldx;
+                int xOffset = col * ldx;
+                int g = 0;
+                for (; g + 3 <= numGroups; g += 3) {
+                    GemmKernels.rows8x3(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accRow + g * LANES, ldx);
+                }
+                if (numGroups - g == 2) {
+                    GemmKernels.rows8x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accRow + g * LANES, ldx);
+                } else if (numGroups - g == 1) {
+                    GemmKernels.rows8x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accRow + g * LANES, ldx);
+                }
+            }
+        }
+        for (int r = firstRow; r < endRow; r++) {
+            int accRow = (r - firstRow) * ldx;
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = acc[accRow + b];
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.kvasir.api.GenerationListener;
 import io.kvasir.api.GenerationRequest;
+import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvSequence;
 
 /**
@@ -19,7 +20,7 @@ import io.kvasir.engine.kv.KvSequence;
  * while it is running, and that sequence holds {@code numComputedTokens} slots between steps.
  * Owned by the engine loop thread except {@link #requestCancel()}, which any thread may call.
  */
-public final class Request {
+public final class Request implements SchedulingPolicy.Candidate {
 
     /** Where a request is. */
     public enum Status { WAITING, RUNNING, FINISHED }
@@ -38,6 +39,7 @@ public final class Request {
     private Status status = Status.WAITING;
     private volatile boolean cancelRequested;
     private @Nullable Object engineState;
+    private int numCachedPrefixEstimate;
 
     public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
         this.spec = spec;
@@ -52,22 +54,46 @@ public final class Request {
         return spec;
     }
 
+    @Override
     public String requestId() {
         return spec.requestId();
     }
 
+    @Override
     public String tenantId() {
         return spec.tenantId();
+    }
+
+    @Override
+    public double tenantWeight() {
+        return spec.tenantWeight();
+    }
+
+    @Override
+    public int priority() {
+        return spec.priority();
+    }
+
+    @Override
+    public int numCachedPrefixTokens() {
+        return numCachedPrefixEstimate;
+    }
+
+    /** Sets the prefix-cache estimate scheduling policies see. */
+    public void setNumCachedPrefixEstimate(int numTokens) {
+        this.numCachedPrefixEstimate = numTokens;
     }
 
     public GenerationListener listener() {
         return listener;
     }
 
+    @Override
     public long arrivalNanos() {
         return arrivalNanos;
     }
 
+    @Override
     public int numPromptTokens() {
         return numPromptTokens;
     }

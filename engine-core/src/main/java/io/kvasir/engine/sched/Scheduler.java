@@ -1,11 +1,11 @@
 package io.kvasir.engine.sched;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
 
@@ -14,8 +14,8 @@ import io.kvasir.engine.kv.KvSequence;
  *
  * <p>The one rule: every request has {@code numComputedTokens} behind its {@code numTokens}; a step gives
  * each running request as many of its missing tokens as the budget allows (one for a decoding request,
- * a chunk of the prompt for a prefilling one), then admits waiting requests in order while budget,
- * blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
+ * a chunk of the prompt for a prefilling one), then admits waiting requests in the order the
+ * {@link SchedulingPolicy} picks while budget, blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
  *
  * <p>When the KV cache cannot hold a running request's next tokens, the most recently admitted running
  * request is preempted: its blocks go back to the pool and it returns to the head of the waiting queue,
@@ -30,7 +30,10 @@ public final class Scheduler {
     private final KvCacheManager kvCache;
     private final int maxBatchTokens;
     private final int maxRunningRequests;
-    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final ArrayList<Request> waiting = new ArrayList<>();
+    private SchedulingPolicy policy;
+    private final SchedulingPolicy fallbackPolicy = (candidates, now) -> 0;
+    private final java.util.function.Consumer<RuntimeException> onPolicyFailure;
     private final List<Request> running = new ArrayList<>();
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
@@ -40,6 +43,15 @@ public final class Scheduler {
      * @param maxRunningRequests the most requests running at once
      */
     public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests) {
+        this(kvCache, maxBatchTokens, maxRunningRequests, (candidates, now) -> 0, e -> { });
+    }
+
+    /**
+     * @param policy orders the waiting requests
+     * @param onPolicyFailure told when the policy throws; the step then admits in arrival order
+     */
+    public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests, SchedulingPolicy policy,
+            java.util.function.Consumer<RuntimeException> onPolicyFailure) {
         if (maxBatchTokens <= 0 || maxRunningRequests <= 0) {
             throw new IllegalArgumentException("maxBatchTokens and maxRunningRequests must be positive");
         }
@@ -47,11 +59,27 @@ public final class Scheduler {
         this.maxBatchTokens = maxBatchTokens;
         this.maxRunningRequests = maxRunningRequests;
         this.batch = new ScheduledBatch(maxRunningRequests);
+        this.policy = policy;
+        this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /** Replaces the scheduling policy; takes effect at the next step. */
+    public void setPolicy(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
     }
 
     /** Queues a new request behind the waiting ones. */
     public void add(Request request) {
-        waiting.addLast(request);
+        waiting.add(request);
+        try {
+            policy.onArrival(request, System.nanoTime());
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
     }
 
     public int numWaiting() {
@@ -103,18 +131,32 @@ public final class Scheduler {
 
     private void admitWaiting(int budget) {
         while (budget > 0 && !waiting.isEmpty() && running.size() < maxRunningRequests) {
-            Request request = waiting.peekFirst();
+            int index = pickNext();
+            Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
             int numNew = Math.min(request.numUncomputedTokens(), budget);
             if (!kvCache.allocateSlots(sequence, numNew)) {
                 kvCache.free(sequence);
                 return;
             }
-            waiting.pollFirst();
+            waiting.remove(index);
             request.startRunning(sequence);
             running.add(request);
             batch.add(request, numNew);
             budget -= numNew;
+        }
+    }
+
+    private int pickNext() {
+        try {
+            int index = policy.pickNext(waiting, System.nanoTime());
+            if (index < 0 || index >= waiting.size()) {
+                throw new IllegalStateException("policy picked index " + index + " of " + waiting.size() + " waiting requests");
+            }
+            return index;
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+            return fallbackPolicy.pickNext(waiting, System.nanoTime());
         }
     }
 
@@ -135,6 +177,24 @@ public final class Scheduler {
             waiting.remove(request);
         }
         request.finish();
+        notifyFinished(request);
+    }
+
+    private void notifyFinished(Request request) {
+        try {
+            policy.onFinished(request);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
+    }
+
+    /** Tells the policy what a request received in a step. */
+    public void charge(Request request, int numPromptTokens, int numGeneratedTokens, double blockSeconds) {
+        try {
+            policy.charge(request, numPromptTokens, numGeneratedTokens, blockSeconds);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
     }
 
     /** Finishes every request whose cancellation was asked for, handing each to {@code onCancelled}. */
@@ -152,6 +212,7 @@ public final class Scheduler {
                     kvCache.free(request.kvSequence());
                 }
                 request.finish();
+                notifyFinished(request);
                 onCancelled.accept(request);
             }
         }

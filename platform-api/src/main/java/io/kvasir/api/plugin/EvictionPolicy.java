@@ -26,6 +26,15 @@ public interface EvictionPolicy {
     }
 
     /**
+     * Whether {@link #select} may also be called after chunked-prefill steps that leave the prompt incomplete.
+     * A policy that selects once from the whole prompt (SnapKV) returns false, and the engine calls it only
+     * from the step that completes the prompt ({@code endOfPrefill}) on.
+     */
+    default boolean selectsDuringPrefill() {
+        return true;
+    }
+
+    /**
      * Chooses the slots to keep after a step.
      *
      * @param numSlots slots the sequence's cache holds (its cached positions)
