@@ -14,6 +14,9 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.PluginKind;
+import io.kvasir.api.plugin.PrefixIndex;
+import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kv.BlockCopies;
 import io.kvasir.engine.kv.BlockPool;
@@ -23,6 +26,8 @@ import io.kvasir.engine.model.LlamaConfig;
 import io.kvasir.engine.model.LlamaModel;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.engine.sched.PrefixCache;
 import io.kvasir.engine.sched.Request;
 import io.kvasir.engine.sched.ScheduledBatch;
 import io.kvasir.engine.sched.Scheduler;
@@ -57,10 +62,17 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger numQueued = new AtomicInteger();
     private final EngineCounters counters = new EngineCounters();
     private final Thread loopThread;
+    private final PluginRegistry registry;
     private volatile boolean closed;
     private volatile @Nullable Throwable lastFailure;
+    // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
+    private volatile int numRunningSnapshot;
+    private volatile int numWaitingSnapshot;
+    private volatile int numFreeBlocksSnapshot;
+    private volatile int numCachedBlocksSnapshot;
+    private volatile io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStatsSnapshot;
 
-    private Engine(LoadedModel model, EngineConfig config) {
+    private Engine(LoadedModel model, EngineConfig config, PluginRegistry registry) {
         this.model = model;
         this.config = config;
         LlamaConfig modelConfig = model.config();
@@ -80,15 +92,37 @@ public final class Engine implements AutoCloseable {
                 modelConfig.numKvHeads(), modelConfig.headDim());
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
-        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests());
+        this.registry = registry;
+        CacheProfile profile = config.cacheProfile();
+        String schedulingName = profile.scheduling().name();
+        SchedulingPolicy policy = registry.create(PluginKind.SCHEDULING, schedulingName, profile.scheduling().config(),
+                SchedulingPolicy.class);
+        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policy,
+                e -> pluginFailed(PluginKind.SCHEDULING, schedulingName, e));
+        if (!profile.prefixIndex().isNone()) {
+            PrefixIndex index = registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
+                    profile.prefixIndex().config(), PrefixIndex.class);
+            scheduler.setPrefixCache(new PrefixCache(index, kvCache));
+        }
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
+        this.numFreeBlocksSnapshot = numBlocks;
         this.loopThread = Thread.ofPlatform().name("kvasir-engine-" + model.name()).daemon(true).unstarted(this::runLoop);
     }
 
-    /** Builds an engine over a loaded model and starts its loop. */
+    /** Builds an engine over a loaded model with the plugins on the class path and starts its loop. */
     public static Engine start(LoadedModel model, EngineConfig config) {
-        Engine engine = new Engine(model, config);
+        return start(model, config, PluginRegistry.load());
+    }
+
+    /**
+     * Builds an engine over a loaded model, creating its strategies from {@code registry}, and starts its loop.
+     *
+     * @throws io.kvasir.engine.plugin.UnknownPluginException when the profile names a plugin the registry lacks
+     * @throws io.kvasir.api.plugin.InvalidConfigException when a plugin's configuration does not fit its schema
+     */
+    public static Engine start(LoadedModel model, EngineConfig config, PluginRegistry registry) {
+        Engine engine = new Engine(model, config, registry);
         engine.loopThread.start();
         return engine;
     }
@@ -166,8 +200,8 @@ public final class Engine implements AutoCloseable {
 
     /** A snapshot of the engine's state and counters. */
     public EngineStats stats() {
-        return counters.snapshot(scheduler.numRunning(), scheduler.numWaiting() + submissions.size(),
-                blockPool.numBlocks(), blockPool.numFreeBlocks(), blockPool.blockSize(), scheduler.numPreemptionsTotal(),
+        return counters.snapshot(numRunningSnapshot, numWaitingSnapshot + submissions.size(),
+                blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(), scheduler.numPreemptionsTotal(),
                 lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), loopThread.isAlive() && !closed);
     }
 
@@ -200,6 +234,14 @@ public final class Engine implements AutoCloseable {
 
     /** One engine step. */
     void step() {
+        try {
+            runStep();
+        } finally {
+            publishSnapshot();
+        }
+    }
+
+    private void runStep() {
         drainSubmissions();
         if (numCancelRequests.get() > 0) {
             numCancelRequests.set(0);
@@ -252,19 +294,30 @@ public final class Engine implements AutoCloseable {
                 forwardBatch.addToken(seq, request.token(p), p, samples && p == to - 1);
             }
         }
+        long stepStart = System.nanoTime();
         float[] logits = forwardPass.forward(forwardBatch, kvMemory);
         counters.steps.incrementAndGet();
         counters.tokensComputed.addAndGet(scheduled.numTokens());
         int vocabSize = model.config().vocabSize();
         int logitsRow = 0;
         long now = System.nanoTime();
+        double stepSeconds = (now - stepStart) / 1e9;
+        PrefixCache prefixCache = scheduler.prefixCache();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
-            request.advanceComputed(scheduled.numNewTokens(i));
-            if (request.numUncomputedTokens() > 0) {
-                continue;
+            int numNew = scheduled.numNewTokens(i);
+            boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
+                    && request.numComputedTokens() == request.numTokens() - 1;
+            int numBlocks = kvCache.blockTable(request.kvSequence()).numBlocks();
+            request.advanceComputed(numNew);
+            if (prefixCache != null) {
+                prefixCache.publish(request);
             }
-            emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+            boolean samples = request.numUncomputedTokens() == 0;
+            scheduler.charge(request, decoding ? 0 : numNew, samples ? 1 : 0, numBlocks * stepSeconds);
+            if (samples) {
+                emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+            }
         }
     }
 
@@ -308,6 +361,8 @@ public final class Engine implements AutoCloseable {
                 request.numCachedPromptTokens(), request.numGeneratedTokens(),
                 request.firstTokenNanos() == 0 ? 0 : request.firstTokenNanos() - request.arrivalNanos(),
                 now - request.arrivalNanos(), request.numPreemptions(), null);
+        // Its blocks are back in the pool: let stats() show it before the listener hears of the end.
+        publishSnapshot();
         try {
             request.listener().onComplete(result);
         } catch (RuntimeException ignored) {
@@ -345,6 +400,25 @@ public final class Engine implements AutoCloseable {
         kvMemory.close();
     }
 
+    private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {
+        registry.countStepFailure(kind, name);
+        lastFailure = failure;
+    }
+
+    /** Prefix-cache counters as of the last step, or null when prefix caching is off. */
+    public io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStats() {
+        return prefixCacheStatsSnapshot;
+    }
+
+    private void publishSnapshot() {
+        numRunningSnapshot = scheduler.numRunning();
+        numWaitingSnapshot = scheduler.numWaiting();
+        numFreeBlocksSnapshot = blockPool.numFreeBlocks();
+        PrefixCache prefixCache = scheduler.prefixCache();
+        numCachedBlocksSnapshot = prefixCache == null ? 0 : prefixCache.numEvictableBlocks();
+        prefixCacheStatsSnapshot = prefixCache == null ? null : prefixCache.stats();
+    }
+
     /** Counters kept by the loop and read by {@link #stats()}. */
     private static final class EngineCounters {
         final AtomicLong steps = new AtomicLong();
@@ -364,13 +438,14 @@ public final class Engine implements AutoCloseable {
             finished[reason.ordinal()].incrementAndGet();
         }
 
-        EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int blockSize, long preemptions,
+        EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
+                long preemptions,
                 @Nullable String lastFailure, boolean healthy) {
             long[] byReason = new long[finished.length];
             for (int i = 0; i < byReason.length; i++) {
                 byReason[i] = finished[i].get();
             }
-            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, blockSize, steps.get(), tokensComputed.get(),
+            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, steps.get(), tokensComputed.get(),
                     tokensGenerated.get(), preemptions, failedSteps.get(), rejected.get(), byReason, lastFailure, healthy);
         }
     }

@@ -40,6 +40,7 @@ public final class Request implements SchedulingPolicy.Candidate {
     private volatile boolean cancelRequested;
     private @Nullable Object engineState;
     private int numCachedPrefixEstimate;
+    private int numBlocksPublished;
 
     public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
         this.spec = spec;
@@ -120,6 +121,11 @@ public final class Request implements SchedulingPolicy.Candidate {
         return tokens[index];
     }
 
+    /** The token array itself (valid up to {@link #numTokens()}), for prefix lookups; callers must not write it. */
+    public int[] tokenArray() {
+        return tokens;
+    }
+
     /** Appends a generated token (amortised growth; no allocation in steady state). */
     public void appendToken(int token) {
         if (numTokens == tokens.length) {
@@ -134,11 +140,33 @@ public final class Request implements SchedulingPolicy.Candidate {
         assert numComputedTokens <= numTokens : numComputedTokens + " > " + numTokens;
     }
 
-    /** Marks prompt tokens whose KV was found in the prefix cache. */
-    public void skipCachedTokens(int n) {
-        numComputedTokens += n;
-        numCachedPromptTokens += n;
-        assert numComputedTokens <= numTokens;
+    /**
+     * Marks tokens whose KV was found in the prefix cache. On first admission they count as cached prompt
+     * tokens (reported in usage); on resumption after preemption they only save recomputation.
+     */
+    void skipCachedTokens(int n) {
+        assert numComputedTokens == 0 && n < numTokens;
+        numComputedTokens = n;
+        if (numPreemptions == 0) {
+            numCachedPromptTokens = Math.min(n, numPromptTokens);
+        }
+    }
+
+    /** Forgets tokens counted as cached when admission did not go through. */
+    void undoAdmission() {
+        numComputedTokens = 0;
+        if (numPreemptions == 0) {
+            numCachedPromptTokens = 0;
+        }
+    }
+
+    /** Full blocks of this request already offered to the prefix cache. */
+    public int numBlocksPublished() {
+        return numBlocksPublished;
+    }
+
+    public void setNumBlocksPublished(int numBlocks) {
+        this.numBlocksPublished = numBlocks;
     }
 
     public int numCachedPromptTokens() {
@@ -167,6 +195,7 @@ public final class Request implements SchedulingPolicy.Candidate {
     void preempt() {
         kvSequence = null;
         numComputedTokens = 0;
+        numBlocksPublished = 0;
         numPreemptions++;
         status = Status.WAITING;
     }

@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
@@ -37,6 +39,7 @@ public final class Scheduler {
     private final List<Request> running = new ArrayList<>();
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
+    private @Nullable PrefixCache prefixCache;
 
     /**
      * @param maxBatchTokens the token budget of one step
@@ -61,6 +64,15 @@ public final class Scheduler {
         this.batch = new ScheduledBatch(maxRunningRequests);
         this.policy = policy;
         this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /** Turns prefix caching on (with an index) or off (null). */
+    public void setPrefixCache(@Nullable PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
+    }
+
+    public @Nullable PrefixCache prefixCache() {
+        return prefixCache;
     }
 
     /** Replaces the scheduling policy; takes effect at the next step. */
@@ -109,7 +121,7 @@ public final class Scheduler {
                 continue;
             }
             boolean preemptedItself = false;
-            while (!kvCache.allocateSlots(request.kvSequence(), numNew)) {
+            while (!allocate(request.kvSequence(), numNew)) {
                 Request victim = running.removeLast();
                 preempt(victim);
                 if (victim == request) {
@@ -134,9 +146,13 @@ public final class Scheduler {
             int index = pickNext();
             Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
+            if (prefixCache != null) {
+                request.skipCachedTokens(prefixCache.attach(request, sequence));
+            }
             int numNew = Math.min(request.numUncomputedTokens(), budget);
-            if (!kvCache.allocateSlots(sequence, numNew)) {
+            if (!allocate(sequence, numNew)) {
                 kvCache.free(sequence);
+                request.undoAdmission();
                 return;
             }
             waiting.remove(index);
@@ -147,7 +163,25 @@ public final class Scheduler {
         }
     }
 
+    /** Allocates slots, first taking back blocks the prefix cache retains when the pool is short. */
+    private boolean allocate(KvSequence sequence, int numNew) {
+        if (kvCache.allocateSlots(sequence, numNew)) {
+            return true;
+        }
+        if (prefixCache == null) {
+            return false;
+        }
+        int shortfall = kvCache.numBlocksNeeded(sequence, numNew) - kvCache.numFreeBlocks();
+        return prefixCache.evict(shortfall) >= shortfall && kvCache.allocateSlots(sequence, numNew);
+    }
+
     private int pickNext() {
+        if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
+            for (int i = 0; i < waiting.size(); i++) {
+                Request request = waiting.get(i);
+                request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+            }
+        }
         try {
             int index = policy.pickNext(waiting, System.nanoTime());
             if (index < 0 || index >= waiting.size()) {

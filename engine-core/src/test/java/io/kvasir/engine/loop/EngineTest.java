@@ -66,7 +66,7 @@ class EngineTest {
                 assertThat(listener.tokenIds()).as("tokens after '%s'", c.prompt()).containsExactly(c.greedyTokens());
                 assertThat(listener.text.toString()).as("text after '%s'", c.prompt()).isEqualTo(c.greedyText());
             }
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -79,7 +79,7 @@ class EngineTest {
             GenerationResult result = listener.await();
             assertThat(result.finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(listener.text.toString()).isEqualTo(", there was a little girl named ");
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -115,7 +115,7 @@ class EngineTest {
                 listener.await();
             }
             assertThat(listeners.get(7).tokenIds()).containsExactly(alone);
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -141,7 +141,7 @@ class EngineTest {
                 assertThat(listener.tokenIds()).containsExactly(expected);
             }
             assertThat(engine.stats().numPreemptions()).isPositive();
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -155,7 +155,7 @@ class EngineTest {
             GenerationResult result = listener.await();
             assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(result.numGeneratedTokens()).isLessThan(400);
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -182,6 +182,46 @@ class EngineTest {
             int[] first = generate(engine, "s1", ONCE_UPON_A_TIME, seeded);
             int[] second = generate(engine, "s2", ONCE_UPON_A_TIME, seeded);
             assertThat(second).containsExactly(first);
+        }
+    }
+
+    @Test
+    void requestsSharingAPrefixReuseItsBlocksAndGiveTheSameTokens() throws Exception {
+        int[] prompt = longPrompt(70);
+        int[] uncached;
+        try (Engine engine = Engine.start(model, config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))))) {
+            uncached = generate(engine, "u", prompt, greedy(20));
+        }
+        for (String index : new String[] {"hash", "radix"}) {
+            try (Engine engine = Engine.start(model, config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of(index))))) {
+                CollectingListener first = new CollectingListener();
+                engine.submit(GenerationRequest.of("a", prompt, greedy(20)), first);
+                assertThat(first.await().numCachedPromptTokens()).isZero();
+                CollectingListener second = new CollectingListener();
+                engine.submit(GenerationRequest.of("b", prompt, greedy(20)), second);
+                GenerationResult result = second.await();
+                assertThat(result.numCachedPromptTokens()).as(index).isEqualTo(64);
+                assertThat(second.tokenIds()).as(index).containsExactly(uncached);
+                assertThat(first.tokenIds()).as(index).containsExactly(uncached);
+                assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+                assertThat(engine.stats().numCachedBlocks()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void tenantsInDifferentPrefixGroupsNeverShareCacheEntries() throws Exception {
+        int[] prompt = longPrompt(70);
+        try (Engine engine = Engine.start(model, config())) {
+            CollectingListener a = new CollectingListener();
+            engine.submit(new GenerationRequest("a", "tenant-a", prompt, greedy(4), 0), a);
+            a.await();
+            CollectingListener b = new CollectingListener();
+            engine.submit(new GenerationRequest("b", "tenant-b", prompt, greedy(4), 0), b);
+            assertThat(b.await().numCachedPromptTokens()).isZero();
+            CollectingListener sameGroup = new CollectingListener();
+            engine.submit(new GenerationRequest("c", "tenant-c", 1.0, "tenant-a", prompt, greedy(4), 0), sameGroup);
+            assertThat(sameGroup.await().numCachedPromptTokens()).isEqualTo(64);
         }
     }
 

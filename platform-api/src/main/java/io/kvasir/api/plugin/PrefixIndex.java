@@ -25,15 +25,6 @@ package io.kvasir.api.plugin;
  */
 public interface PrefixIndex {
 
-    /** Where cached blocks come from and go back to. */
-    interface BlockSource {
-        /** Takes a reference on a cached block (it stops being evictable). */
-        void acquire(int blockId);
-
-        /** Whether nobody but the index holds the block (so it may be evicted). */
-        boolean isUnreferenced(int blockId);
-    }
-
     /**
      * The longest cached prefix of {@code tokens[0..numTokens)} in whole blocks: writes its block ids to
      * {@code blockIds} (room for {@code numTokens / blockSize} ids) and returns how many blocks matched.

@@ -21,6 +21,11 @@ import io.kvasir.api.plugin.SchedulingPolicy;
  */
 public final class LongestPrefixMatchPolicy implements SchedulingPolicy {
 
+    @Override
+    public boolean usesCachedPrefixEstimates() {
+        return true;
+    }
+
     private final int maxSkips;
     private final Map<String, SkipCounter> skipsByRequestId = new HashMap<>();
 
