@@ -14,7 +14,9 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.OffloadTier;
 import io.kvasir.api.plugin.PluginKind;
+import io.kvasir.api.plugin.PreemptionPolicy;
 import io.kvasir.api.plugin.PrefixIndex;
 import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kernel.ParallelExecutor;
@@ -63,6 +65,7 @@ public final class Engine implements AutoCloseable {
     private final EngineCounters counters = new EngineCounters();
     private final Thread loopThread;
     private final PluginRegistry registry;
+    private final @Nullable TierSwapSpace swapSpace;
     private volatile boolean closed;
     private volatile @Nullable Throwable lastFailure;
     // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
@@ -104,6 +107,16 @@ public final class Engine implements AutoCloseable {
                     profile.prefixIndex().config(), PrefixIndex.class);
             scheduler.setPrefixCache(new PrefixCache(index, kvCache));
         }
+        PreemptionPolicy preemption = registry.create(PluginKind.PREEMPTION, profile.preemption().name(),
+                profile.preemption().config(), PreemptionPolicy.class);
+        if (!profile.offloadTier().isNone()) {
+            OffloadTier tier = registry.create(PluginKind.OFFLOAD_TIER, profile.offloadTier().name(),
+                    profile.offloadTier().config(), OffloadTier.class);
+            this.swapSpace = new TierSwapSpace(tier, kvMemory);
+        } else {
+            this.swapSpace = null;
+        }
+        scheduler.setPreemption(preemption, swapSpace, kvMemory.bytesPerBlock());
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
         this.numFreeBlocksSnapshot = numBlocks;
@@ -249,6 +262,11 @@ public final class Engine implements AutoCloseable {
         }
         ScheduledBatch scheduled = scheduler.schedule();
         if (scheduled.isEmpty()) {
+            // Work waits for blocks nobody will free this instant: wait for a new submission or a moment.
+            Request next = pollQuietly();
+            if (next != null) {
+                scheduler.add(next);
+            }
             return;
         }
         try {
@@ -265,6 +283,15 @@ public final class Engine implements AutoCloseable {
                     notifyError(request, e);
                 }
             }
+        }
+    }
+
+    private @Nullable Request pollQuietly() {
+        try {
+            return submissions.poll(1, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -397,6 +424,9 @@ public final class Engine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.close();
+        if (swapSpace != null) {
+            swapSpace.close();
+        }
         kvMemory.close();
     }
 

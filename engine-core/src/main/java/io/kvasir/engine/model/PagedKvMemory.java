@@ -77,6 +77,33 @@ public final class PagedKvMemory implements AutoCloseable {
         return (((long) block * numKvHeads + kvHead) * blockSize + slot) * headDim;
     }
 
+    /** Bytes one block holds over all layers, K and V. */
+    public long bytesPerBlock() {
+        return 2L * keys.length * numKvHeads * blockSize * headDim * Float.BYTES;
+    }
+
+    /** Copies a block's K and V of every layer into {@code dst} ({@link #bytesPerBlock()} bytes). */
+    public void copyBlockOut(int block, MemorySegment dst) {
+        long regionBytes = (long) numKvHeads * blockSize * headDim * Float.BYTES;
+        long offset = 0;
+        for (int l = 0; l < keys.length; l++) {
+            MemorySegment.copy(keys[l], block * regionBytes, dst, offset, regionBytes);
+            MemorySegment.copy(values[l], block * regionBytes, dst, offset + regionBytes, regionBytes);
+            offset += 2 * regionBytes;
+        }
+    }
+
+    /** Copies {@code src} (as written by {@link #copyBlockOut}) into a block. */
+    public void copyBlockIn(MemorySegment src, int block) {
+        long regionBytes = (long) numKvHeads * blockSize * headDim * Float.BYTES;
+        long offset = 0;
+        for (int l = 0; l < keys.length; l++) {
+            MemorySegment.copy(src, offset, keys[l], block * regionBytes, regionBytes);
+            MemorySegment.copy(src, offset + regionBytes, values[l], block * regionBytes, regionBytes);
+            offset += 2 * regionBytes;
+        }
+    }
+
     /** Copies a block's K and V in every layer (copy-on-write of a shared last block). */
     public void copyBlock(int srcBlock, int dstBlock) {
         long blockFloats = (long) numKvHeads * blockSize * headDim;

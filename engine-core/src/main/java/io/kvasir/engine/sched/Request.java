@@ -41,6 +41,7 @@ public final class Request implements SchedulingPolicy.Candidate {
     private @Nullable Object engineState;
     private int numCachedPrefixEstimate;
     private int numBlocksPublished;
+    private int numSwappedTokens;
 
     public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
         this.spec = spec;
@@ -152,6 +153,12 @@ public final class Request implements SchedulingPolicy.Candidate {
         }
     }
 
+    /** Marks tokens whose KV came back from the swap space. */
+    void resumeSwapped(int numTokens) {
+        assert numComputedTokens == 0 && numTokens <= this.numTokens;
+        numComputedTokens = numTokens;
+    }
+
     /** Forgets tokens counted as cached when admission did not go through. */
     void undoAdmission() {
         numComputedTokens = 0;
@@ -189,6 +196,15 @@ public final class Request implements SchedulingPolicy.Candidate {
         assert kvSequence == null;
         kvSequence = sequence;
         status = Status.RUNNING;
+    }
+
+    /** Tokens whose KV sits in the swap space while the request waits (0 when it recomputes). */
+    public int numSwappedTokens() {
+        return numSwappedTokens;
+    }
+
+    void setNumSwappedTokens(int numTokens) {
+        this.numSwappedTokens = numTokens;
     }
 
     /** Drops the KV: the request goes back to waiting and recomputes everything when resumed. */

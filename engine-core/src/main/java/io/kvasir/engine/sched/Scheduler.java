@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
+import io.kvasir.api.plugin.PreemptionPolicy;
 import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
@@ -40,6 +41,11 @@ public final class Scheduler {
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
     private @Nullable PrefixCache prefixCache;
+    private PreemptionPolicy preemptionPolicy = (numBlocks, bytesPerBlock, numComputedTokens) -> PreemptionPolicy.Mode.RECOMPUTE;
+    private @Nullable KvSwapSpace swapSpace;
+    private long bytesPerBlock;
+    private long numSwapsOut;
+    private long numSwapsIn;
 
     /**
      * @param maxBatchTokens the token budget of one step
@@ -64,6 +70,26 @@ public final class Scheduler {
         this.batch = new ScheduledBatch(maxRunningRequests);
         this.policy = policy;
         this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /**
+     * Sets how requests are preempted; {@code swapSpace} null makes every preemption a recompute.
+     *
+     * @param bytesPerBlock the KV bytes of one block over all layers, for the policy's cost rule
+     */
+    public void setPreemption(PreemptionPolicy policy, @Nullable KvSwapSpace swapSpace, long bytesPerBlock) {
+        this.preemptionPolicy = policy;
+        this.swapSpace = swapSpace;
+        this.bytesPerBlock = bytesPerBlock;
+    }
+
+    /** Preemptions that swapped blocks out, and resumptions that swapped them back in. */
+    public long numSwapsOut() {
+        return numSwapsOut;
+    }
+
+    public long numSwapsIn() {
+        return numSwapsIn;
     }
 
     /** Turns prefix caching on (with an index) or off (null). */
@@ -146,7 +172,11 @@ public final class Scheduler {
             int index = pickNext();
             Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
-            if (prefixCache != null) {
+            if (request.numSwappedTokens() > 0) {
+                if (!swapIn(request, sequence)) {
+                    return;
+                }
+            } else if (prefixCache != null) {
                 request.skipCachedTokens(prefixCache.attach(request, sequence));
             }
             int numNew = Math.min(request.numUncomputedTokens(), budget);
@@ -194,9 +224,45 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Brings a swapped request's blocks back: allocates them and copies the KV in. Returns false when the
+     * pool has no room yet (the request keeps waiting); a swap space that lost the blocks makes the request
+     * recompute instead.
+     */
+    private boolean swapIn(Request request, KvSequence sequence) {
+        int numTokens = request.numSwappedTokens();
+        if (!allocate(sequence, numTokens)) {
+            kvCache.free(sequence);
+            return false;
+        }
+        boolean restored = swapSpace != null && swapSpace.swapIn(request, kvCache.blockTable(sequence));
+        if (swapSpace != null) {
+            swapSpace.discard(request);
+        }
+        request.setNumSwappedTokens(0);
+        if (!restored) {
+            kvCache.free(sequence);
+            return false;
+        }
+        request.resumeSwapped(numTokens);
+        numSwapsIn++;
+        return true;
+    }
+
     private void preempt(Request victim) {
-        kvCache.free(victim.kvSequence());
+        KvSequence sequence = victim.kvSequence();
+        int numComputed = victim.numComputedTokens();
+        int numBlocks = kvCache.blockTable(sequence).numBlocks();
+        boolean swapped = false;
+        if (swapSpace != null && preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed) == PreemptionPolicy.Mode.SWAP) {
+            swapped = swapSpace.swapOut(victim, kvCache.blockTable(sequence));
+        }
+        kvCache.free(sequence);
         victim.preempt();
+        if (swapped) {
+            victim.setNumSwappedTokens(numComputed);
+            numSwapsOut++;
+        }
         waiting.addFirst(victim);
         batch.countPreemption();
         numPreemptionsTotal++;
@@ -215,6 +281,10 @@ public final class Scheduler {
     }
 
     private void notifyFinished(Request request) {
+        if (request.numSwappedTokens() > 0 && swapSpace != null) {
+            swapSpace.discard(request);
+            request.setNumSwappedTokens(0);
+        }
         try {
             policy.onFinished(request);
         } catch (RuntimeException e) {

@@ -119,8 +119,9 @@ class EngineTest {
         }
     }
 
-    @Test
-    void preemptionUnderMemoryPressureCompletesEveryRequestWithTheSameTokens() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"recompute", "swap"})
+    void preemptionUnderMemoryPressureCompletesEveryRequestWithTheSameTokens(String preemption) throws Exception {
         int[] prompt = longPrompt(60);
         int[] expected;
         try (Engine engine = Engine.start(model, config())) {
@@ -128,7 +129,12 @@ class EngineTest {
         }
         long blockBytes = model.kvBytesPerToken() * 16;
         // 14 blocks: two sequences of 160 tokens need 20, so the scheduler must preempt and recompute.
-        EngineConfig tight = config().withMaxContextTokens(200).withKvCacheBytes(blockBytes * 14);
+        CacheProfile profile = CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withPreemption(preemption.equals("swap") ? StrategyChoice.of("swap", java.util.Map.of("min_computed_tokens", 0))
+                        : StrategyChoice.of("recompute"))
+                .withOffloadTier(preemption.equals("swap") ? StrategyChoice.of("host", java.util.Map.of("capacity_bytes", 64L << 20))
+                        : StrategyChoice.of("none"));
+        EngineConfig tight = config().withMaxContextTokens(200).withKvCacheBytes(blockBytes * 14).withCacheProfile(profile);
         try (Engine engine = Engine.start(model, tight)) {
             List<CollectingListener> listeners = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
