@@ -1,0 +1,377 @@
+package io.kvasir.engine.loop;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import io.kvasir.api.FinishReason;
+import io.kvasir.api.GenerationListener;
+import io.kvasir.api.GenerationRequest;
+import io.kvasir.api.GenerationResult;
+import io.kvasir.api.InvalidRequestException;
+import io.kvasir.api.TokenOutput;
+import io.kvasir.engine.kernel.ParallelExecutor;
+import io.kvasir.engine.kv.BlockCopies;
+import io.kvasir.engine.kv.BlockPool;
+import io.kvasir.engine.kv.KvCacheManager;
+import io.kvasir.engine.model.ForwardBatch;
+import io.kvasir.engine.model.LlamaConfig;
+import io.kvasir.engine.model.LlamaModel;
+import io.kvasir.engine.model.LoadedModel;
+import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.sched.Request;
+import io.kvasir.engine.sched.ScheduledBatch;
+import io.kvasir.engine.sched.Scheduler;
+import io.kvasir.engine.tokenizer.Tokenizer;
+
+/**
+ * One serving instance of a model: the engine loop, its scheduler, KV cache and CPU forward pass.
+ *
+ * <p>{@link #submit} may be called from any thread; everything else happens on the loop thread, which runs
+ * steps while there is work and sleeps otherwise. Each step: finish cancelled requests (their blocks return
+ * to the pool in that step), schedule under the token budget, run one batched forward pass, sample, and
+ * hand tokens to each request's listener (on the loop thread: listeners must not block).
+ *
+ * <p>A failure inside a step fails the requests of that step with {@code onError}; the loop goes on.
+ */
+public final class Engine implements AutoCloseable {
+
+    private final LoadedModel model;
+    private final EngineConfig config;
+    private final int maxContextTokens;
+    private final ParallelExecutor executor;
+    private final LlamaModel forwardPass;
+    private final PagedKvMemory kvMemory;
+    private final BlockPool blockPool;
+    private final KvCacheManager kvCache;
+    private final Scheduler scheduler;
+    private final ForwardBatch forwardBatch;
+    private final int[][] blockIdScratch;
+    private final LinkedBlockingQueue<Request> submissions = new LinkedBlockingQueue<>();
+    private final ConcurrentHashMap<String, Request> live = new ConcurrentHashMap<>();
+    private final AtomicInteger numCancelRequests = new AtomicInteger();
+    private final AtomicInteger numQueued = new AtomicInteger();
+    private final EngineCounters counters = new EngineCounters();
+    private final Thread loopThread;
+    private volatile boolean closed;
+    private volatile @Nullable Throwable lastFailure;
+
+    private Engine(LoadedModel model, EngineConfig config) {
+        this.model = model;
+        this.config = config;
+        LlamaConfig modelConfig = model.config();
+        this.maxContextTokens = config.maxContextTokens() > 0 ? config.maxContextTokens() : modelConfig.contextLength();
+        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS,
+                config.kvCacheBytes() / (model.kvBytesPerToken() * config.blockSize()));
+        int blocksPerSequence = (maxContextTokens + config.blockSize() - 1) / config.blockSize();
+        if (numBlocks < blocksPerSequence) {
+            throw new IllegalArgumentException("a KV cache of " + config.kvCacheBytes() + " bytes holds " + numBlocks
+                    + " blocks, fewer than one full context of " + maxContextTokens + " tokens needs ("
+                    + blocksPerSequence + "); raise kvCacheBytes or lower maxContextTokens");
+        }
+        this.executor = new ParallelExecutor(config.numThreads());
+        int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
+        this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens);
+        this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
+                modelConfig.numKvHeads(), modelConfig.headDim());
+        this.blockPool = new BlockPool(numBlocks, config.blockSize());
+        this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
+        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests());
+        this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
+        this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
+        this.loopThread = Thread.ofPlatform().name("kvasir-engine-" + model.name()).daemon(true).unstarted(this::runLoop);
+    }
+
+    /** Builds an engine over a loaded model and starts its loop. */
+    public static Engine start(LoadedModel model, EngineConfig config) {
+        Engine engine = new Engine(model, config);
+        engine.loopThread.start();
+        return engine;
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** The longest sequence (prompt plus output) a request may reach. */
+    public int maxContextTokens() {
+        return maxContextTokens;
+    }
+
+    public Tokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    /**
+     * Queues a request. Its tokens and its end reach {@code listener} on the loop thread.
+     *
+     * @throws InvalidRequestException when the prompt does not fit the context or holds ids outside the vocabulary
+     * @throws EngineOverloadedException when the waiting queue is full
+     * @throws IllegalStateException when the engine is closed
+     */
+    public RequestHandle submit(GenerationRequest spec, GenerationListener listener) {
+        if (closed) {
+            throw new IllegalStateException("engine for " + model.name() + " is closed");
+        }
+        validate(spec);
+        if (numQueued.incrementAndGet() > config.maxWaitingRequests() + config.maxRunningRequests()) {
+            numQueued.decrementAndGet();
+            counters.rejected.incrementAndGet();
+            throw new EngineOverloadedException("the engine for " + model.name() + " has " + config.maxWaitingRequests()
+                    + " requests waiting; try again later");
+        }
+        Request request = new Request(spec, listener, System.nanoTime(), spec.sampling().maxTokens());
+        if (live.putIfAbsent(spec.requestId(), request) != null) {
+            numQueued.decrementAndGet();
+            throw new InvalidRequestException("request_id", "request id " + spec.requestId() + " is already in use");
+        }
+        submissions.add(request);
+        return new RequestHandle(this, request);
+    }
+
+    private void validate(GenerationRequest spec) {
+        int vocabSize = model.config().vocabSize();
+        for (int i = 0; i < spec.numPromptTokens(); i++) {
+            int token = spec.promptToken(i);
+            if (token < 0 || token >= vocabSize) {
+                throw new InvalidRequestException("prompt", "token id " + token + " at position " + i
+                        + " is outside the vocabulary of " + vocabSize);
+            }
+        }
+        if (spec.numPromptTokens() >= maxContextTokens) {
+            throw new InvalidRequestException("messages", "the prompt has " + spec.numPromptTokens()
+                    + " tokens; the context holds " + maxContextTokens + " (prompt plus output)");
+        }
+        int maxTokens = spec.sampling().maxTokens();
+        if (maxTokens != Integer.MAX_VALUE && (long) spec.numPromptTokens() + maxTokens > maxContextTokens) {
+            throw new InvalidRequestException("max_tokens", "prompt (" + spec.numPromptTokens() + " tokens) plus max_tokens ("
+                    + maxTokens + ") exceeds the context of " + maxContextTokens + " tokens");
+        }
+    }
+
+    void cancel(Request request) {
+        if (!request.isCancelRequested()) {
+            request.requestCancel();
+            numCancelRequests.incrementAndGet();
+        }
+    }
+
+    /** A snapshot of the engine's state and counters. */
+    public EngineStats stats() {
+        return counters.snapshot(scheduler.numRunning(), scheduler.numWaiting() + submissions.size(),
+                blockPool.numBlocks(), blockPool.numFreeBlocks(), blockPool.blockSize(), scheduler.numPreemptionsTotal(),
+                lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), loopThread.isAlive() && !closed);
+    }
+
+    /** Whether the loop thread is alive and accepting work. */
+    public boolean isHealthy() {
+        return !closed && loopThread.isAlive();
+    }
+
+    private void runLoop() {
+        while (!closed) {
+            try {
+                if (!scheduler.hasWork()) {
+                    Request next = submissions.poll(100, TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        continue;
+                    }
+                    scheduler.add(next);
+                }
+                step();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                lastFailure = t;
+                counters.failedSteps.incrementAndGet();
+            }
+        }
+        shutdownRequests();
+    }
+
+    /** One engine step. */
+    void step() {
+        drainSubmissions();
+        if (numCancelRequests.get() > 0) {
+            numCancelRequests.set(0);
+            scheduler.removeCancelled(this::completeCancelled);
+        }
+        ScheduledBatch scheduled = scheduler.schedule();
+        if (scheduled.isEmpty()) {
+            return;
+        }
+        try {
+            runForward(scheduled);
+        } catch (RuntimeException | Error e) {
+            lastFailure = e;
+            counters.failedSteps.incrementAndGet();
+            for (int i = 0; i < scheduled.size(); i++) {
+                Request request = scheduled.request(i);
+                if (request.status() != Request.Status.FINISHED) {
+                    scheduler.finish(request);
+                    live.remove(request.requestId());
+                    numQueued.decrementAndGet();
+                    notifyError(request, e);
+                }
+            }
+        }
+    }
+
+    private void drainSubmissions() {
+        Request next;
+        while ((next = submissions.poll()) != null) {
+            scheduler.add(next);
+        }
+    }
+
+    private void runForward(ScheduledBatch scheduled) {
+        BlockCopies copies = kvCache.pendingCopies();
+        for (int i = 0; i < copies.size(); i++) {
+            kvMemory.copyBlock(copies.src(i), copies.dst(i));
+        }
+        copies.clear();
+        forwardBatch.clear();
+        for (int i = 0; i < scheduled.size(); i++) {
+            Request request = scheduled.request(i);
+            int[] blockIds = blockIdScratch[i];
+            kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
+            int seq = forwardBatch.addSequence(blockIds);
+            int from = request.numComputedTokens();
+            int to = from + scheduled.numNewTokens(i);
+            boolean samples = to == request.numTokens();
+            for (int p = from; p < to; p++) {
+                forwardBatch.addToken(seq, request.token(p), p, samples && p == to - 1);
+            }
+        }
+        float[] logits = forwardPass.forward(forwardBatch, kvMemory);
+        counters.steps.incrementAndGet();
+        counters.tokensComputed.addAndGet(scheduled.numTokens());
+        int vocabSize = model.config().vocabSize();
+        int logitsRow = 0;
+        long now = System.nanoTime();
+        for (int i = 0; i < scheduled.size(); i++) {
+            Request request = scheduled.request(i);
+            request.advanceComputed(scheduled.numNewTokens(i));
+            if (request.numUncomputedTokens() > 0) {
+                continue;
+            }
+            emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+        }
+    }
+
+    private void emitNextToken(Request request, float[] logits, int offset, int vocabSize, long now) {
+        RequestDecoder decoder = decoderOf(request);
+        TokenOutput output = decoder.next(request, logits, offset, vocabSize);
+        request.markFirstToken(now);
+        counters.tokensGenerated.incrementAndGet();
+        FinishReason finish = decoder.finishReason();
+        try {
+            request.listener().onToken(output);
+        } catch (RuntimeException listenerFailure) {
+            finish = FinishReason.CANCELLED;
+        }
+        if (finish != null) {
+            scheduler.finish(request);
+            complete(request, finish);
+        }
+    }
+
+    private RequestDecoder decoderOf(Request request) {
+        Object state = request.engineState();
+        if (state == null) {
+            RequestDecoder decoder = new RequestDecoder(request, model.tokenizer(), model.config().vocabSize(), maxContextTokens);
+            request.attachEngineState(decoder);
+            return decoder;
+        }
+        return (RequestDecoder) state;
+    }
+
+    private void completeCancelled(Request request) {
+        complete(request, FinishReason.CANCELLED);
+    }
+
+    private void complete(Request request, FinishReason reason) {
+        live.remove(request.requestId());
+        numQueued.decrementAndGet();
+        counters.countFinish(reason);
+        long now = System.nanoTime();
+        GenerationResult result = new GenerationResult(request.requestId(), reason, request.numPromptTokens(),
+                request.numCachedPromptTokens(), request.numGeneratedTokens(),
+                request.firstTokenNanos() == 0 ? 0 : request.firstTokenNanos() - request.arrivalNanos(),
+                now - request.arrivalNanos(), request.numPreemptions(), null);
+        try {
+            request.listener().onComplete(result);
+        } catch (RuntimeException ignored) {
+            // A listener that fails on completion has nothing left to lose; the engine goes on.
+        }
+    }
+
+    private void notifyError(Request request, Throwable error) {
+        counters.countFinish(FinishReason.ERROR);
+        try {
+            request.listener().onError(error);
+        } catch (RuntimeException ignored) {
+            // Nothing more to tell a listener that cannot take its own error.
+        }
+    }
+
+    private void shutdownRequests() {
+        drainSubmissions();
+        scheduler.removeAll(this::completeCancelled);
+    }
+
+    /** Stops the loop: requests still running end as CANCELLED; KV memory and worker threads are released. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loopThread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.close();
+        kvMemory.close();
+    }
+
+    /** Counters kept by the loop and read by {@link #stats()}. */
+    private static final class EngineCounters {
+        final AtomicLong steps = new AtomicLong();
+        final AtomicLong tokensComputed = new AtomicLong();
+        final AtomicLong tokensGenerated = new AtomicLong();
+        final AtomicLong failedSteps = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong[] finished = new AtomicLong[FinishReason.values().length];
+
+        EngineCounters() {
+            for (int i = 0; i < finished.length; i++) {
+                finished[i] = new AtomicLong();
+            }
+        }
+
+        void countFinish(FinishReason reason) {
+            finished[reason.ordinal()].incrementAndGet();
+        }
+
+        EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int blockSize, long preemptions,
+                @Nullable String lastFailure, boolean healthy) {
+            long[] byReason = new long[finished.length];
+            for (int i = 0; i < byReason.length; i++) {
+                byReason[i] = finished[i].get();
+            }
+            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, blockSize, steps.get(), tokensComputed.get(),
+                    tokensGenerated.get(), preemptions, failedSteps.get(), rejected.get(), byReason, lastFailure, healthy);
+        }
+    }
+}

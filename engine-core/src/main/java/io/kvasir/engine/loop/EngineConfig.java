@@ -1,0 +1,65 @@
+package io.kvasir.engine.loop;
+
+/**
+ * How an engine instance is sized.
+ *
+ * @param numThreads worker threads for the matrix kernels (the loop thread is one of them)
+ * @param blockSize tokens per KV block
+ * @param kvCacheBytes memory for the KV cache; the number of blocks follows from the model's bytes per token
+ * @param maxBatchTokens the token budget of one step (prefill chunks plus decode tokens)
+ * @param maxRunningRequests the most requests decoding at once
+ * @param maxWaitingRequests the most requests queued; beyond it submissions are refused
+ * @param maxContextTokens the longest sequence, prompt plus output; 0 takes the model's context length
+ */
+public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int maxBatchTokens,
+        int maxRunningRequests, int maxWaitingRequests, int maxContextTokens) {
+
+    public EngineConfig {
+        require(numThreads > 0 && numThreads <= 1024, "numThreads must be in 1..1024, got " + numThreads);
+        require(blockSize > 0 && blockSize <= 1024, "blockSize must be in 1..1024, got " + blockSize);
+        require(kvCacheBytes > 0, "kvCacheBytes must be positive, got " + kvCacheBytes);
+        require(maxBatchTokens > 0, "maxBatchTokens must be positive, got " + maxBatchTokens);
+        require(maxRunningRequests > 0, "maxRunningRequests must be positive, got " + maxRunningRequests);
+        require(maxWaitingRequests >= 0, "maxWaitingRequests must not be negative, got " + maxWaitingRequests);
+        require(maxContextTokens >= 0, "maxContextTokens must not be negative, got " + maxContextTokens);
+    }
+
+    /** Defaults: all available cores, 16-token blocks, 256 MiB of KV, 512-token steps, 16 running, 1024 waiting. */
+    public static EngineConfig defaults() {
+        return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0);
+    }
+
+    public EngineConfig withNumThreads(int n) {
+        return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+    }
+
+    public EngineConfig withKvCacheBytes(long bytes) {
+        return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+    }
+
+    public EngineConfig withBlockSize(int tokens) {
+        return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+    }
+
+    public EngineConfig withMaxBatchTokens(int tokens) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+    }
+
+    public EngineConfig withMaxRunningRequests(int n) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests, maxContextTokens);
+    }
+
+    public EngineConfig withMaxWaitingRequests(int n) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n, maxContextTokens);
+    }
+
+    public EngineConfig withMaxContextTokens(int tokens) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, tokens);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

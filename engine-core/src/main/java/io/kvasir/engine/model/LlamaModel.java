@@ -1,0 +1,319 @@
+package io.kvasir.engine.model;
+
+import java.lang.foreign.MemorySegment;
+
+import io.kvasir.engine.kernel.MatMul;
+import io.kvasir.engine.kernel.ParallelExecutor;
+import io.kvasir.engine.kernel.ParallelTask;
+import io.kvasir.engine.kernel.WeightMatrix;
+
+/**
+ * The Llama-family forward pass on the CPU over a paged KV cache: RMSNorm, RoPE, grouped-query attention
+ * through block tables, SwiGLU.
+ *
+ * <p>One call runs one batched step over every token of a {@link ForwardBatch}: each weight matrix is
+ * streamed once for all tokens of the step. All activation buffers are allocated at construction for
+ * at most {@code maxTokens} tokens; {@code forward} only writes.
+ *
+ * <p>Not thread-safe: one engine loop drives one model instance.
+ */
+public final class LlamaModel {
+
+    private final LlamaConfig config;
+    private final LlamaWeights weights;
+    private final ParallelExecutor executor;
+    private final MatMul matMul;
+    private final int maxTokens;
+    private final int maxPositions;
+
+    private final float[] x;
+    private final float[] xb;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final float[] attnOut;
+    private final float[] proj;
+    private final float[] gate;
+    private final float[] up;
+    private final float[] ropeCos;
+    private final float[] ropeSin;
+    private final float[] ropeInvFreq;
+    private final float[] logitsInput;
+    private final float[] logits;
+    private final float[][] scoreScratch;
+    private final AttentionTask attentionTask = new AttentionTask();
+
+    /**
+     * @param maxTokens the most tokens one step may carry (the step's token budget)
+     * @param maxPositions the longest sequence (context) the caller will run
+     */
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions) {
+        if (maxTokens <= 0 || maxPositions <= 0) {
+            throw new IllegalArgumentException("maxTokens and maxPositions must be positive");
+        }
+        this.config = config;
+        this.weights = weights;
+        this.executor = executor;
+        this.matMul = new MatMul(executor);
+        this.maxTokens = maxTokens;
+        this.maxPositions = maxPositions;
+        int dim = config.dim();
+        x = new float[maxTokens * dim];
+        xb = new float[maxTokens * Math.max(dim, config.qDim())];
+        q = new float[maxTokens * config.qDim()];
+        k = new float[maxTokens * config.kvDim()];
+        v = new float[maxTokens * config.kvDim()];
+        attnOut = new float[maxTokens * config.qDim()];
+        proj = new float[maxTokens * dim];
+        gate = new float[maxTokens * config.ffnDim()];
+        up = new float[maxTokens * config.ffnDim()];
+        int half = config.ropeDim() / 2;
+        ropeCos = new float[maxTokens * half];
+        ropeSin = new float[maxTokens * half];
+        ropeInvFreq = new float[half];
+        float[] factors = weights.ropeFreqFactors();
+        for (int i = 0; i < half; i++) {
+            double freq = Math.pow(config.ropeTheta(), -2.0 * i / config.ropeDim());
+            ropeInvFreq[i] = (float) (freq / config.ropeScale() / (factors == null ? 1.0 : factors[i]));
+        }
+        logitsInput = new float[maxTokens * dim];
+        logits = new float[maxTokens * config.vocabSize()];
+        scoreScratch = new float[executor.numThreads()][maxPositions];
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    public int maxPositions() {
+        return maxPositions;
+    }
+
+    /**
+     * Runs one step: writes every token's K and V into {@code kv} at its position's slot and returns the
+     * logits of the tokens that asked for them, {@code batch.numLogits()} rows of {@code vocabSize}
+     * floats, in the order they were added. The returned array is reused by the next call.
+     */
+    public float[] forward(ForwardBatch batch, PagedKvMemory kv) {
+        int numTokens = batch.numTokens();
+        if (numTokens == 0) {
+            return logits;
+        }
+        if (numTokens > maxTokens) {
+            throw new IllegalArgumentException("step of " + numTokens + " tokens exceeds maxTokens " + maxTokens);
+        }
+        int dim = config.dim();
+        WeightMatrix embedding = weights.tokenEmbedding();
+        for (int t = 0; t < numTokens; t++) {
+            int token = batch.token(t);
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + config.vocabSize());
+            }
+            if (batch.position(t) >= maxPositions) {
+                throw new IllegalArgumentException("position " + batch.position(t) + " beyond the context of " + maxPositions);
+            }
+            embedding.dequantizeRow(token, x, t * dim);
+        }
+        computeRopeAngles(batch);
+        for (int l = 0; l < config.numLayers(); l++) {
+            layer(l, batch, kv);
+        }
+        int numLogits = batch.numLogits();
+        for (int i = 0; i < numLogits; i++) {
+            int t = batch.logitsToken(i);
+            rmsNorm(logitsInput, i * dim, x, t * dim, weights.outputNorm(), dim);
+        }
+        matMul.multiply(weights.output(), logitsInput, numLogits, logits);
+        return logits;
+    }
+
+    private void layer(int l, ForwardBatch batch, PagedKvMemory kv) {
+        LlamaWeights.Layer w = weights.layer(l);
+        int numTokens = batch.numTokens();
+        int dim = config.dim();
+        for (int t = 0; t < numTokens; t++) {
+            rmsNorm(xb, t * dim, x, t * dim, w.attnNorm(), dim);
+        }
+        matMul.multiply(w.wq(), xb, numTokens, q);
+        matMul.multiply(w.wk(), xb, numTokens, k);
+        matMul.multiply(w.wv(), xb, numTokens, v);
+        if (w.bq() != null) {
+            addBias(q, w.bq(), numTokens);
+            addBias(k, w.bk(), numTokens);
+            addBias(v, w.bv(), numTokens);
+        }
+        applyRope(q, config.numHeads(), numTokens);
+        applyRope(k, config.numKvHeads(), numTokens);
+        storeKv(l, batch, kv);
+        attentionTask.prepare(l, batch, kv);
+        executor.parallelFor(executor.numThreads(), attentionTask);
+        matMul.multiply(w.wo(), attnOut, numTokens, proj);
+        add(x, proj, numTokens * dim);
+
+        for (int t = 0; t < numTokens; t++) {
+            rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm(), dim);
+        }
+        matMul.multiply(w.wGate(), xb, numTokens, gate);
+        matMul.multiply(w.wUp(), xb, numTokens, up);
+        int ffn = numTokens * config.ffnDim();
+        for (int i = 0; i < ffn; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+        matMul.multiply(w.wDown(), gate, numTokens, proj);
+        add(x, proj, numTokens * dim);
+    }
+
+    private void storeKv(int layer, ForwardBatch batch, PagedKvMemory kv) {
+        int headDim = config.headDim();
+        int kvDim = config.kvDim();
+        int blockSize = kv.blockSize();
+        MemorySegment keys = kv.keys(layer);
+        MemorySegment values = kv.values(layer);
+        for (int t = 0; t < batch.numTokens(); t++) {
+            int pos = batch.position(t);
+            int block = batch.blockTable(batch.seqOfToken(t))[pos / blockSize];
+            int slot = pos % blockSize;
+            for (int h = 0; h < config.numKvHeads(); h++) {
+                long dst = kv.offset(block, h, slot) * Float.BYTES;
+                MemorySegment.copy(k, t * kvDim + h * headDim, keys, PagedKvMemory.FLOAT, dst, headDim);
+                MemorySegment.copy(v, t * kvDim + h * headDim, values, PagedKvMemory.FLOAT, dst, headDim);
+            }
+        }
+    }
+
+    /** Attention of every (token, query head) pair, split in contiguous ranges over the worker threads. */
+    private final class AttentionTask implements ParallelTask {
+        private int layer;
+        private ForwardBatch batch;
+        private PagedKvMemory kv;
+
+        void prepare(int layer, ForwardBatch batch, PagedKvMemory kv) {
+            this.layer = layer;
+            this.batch = batch;
+            this.kv = kv;
+        }
+
+        @Override
+        public void run(int chunk, int worker) {
+            int numHeads = config.numHeads();
+            int total = batch.numTokens() * numHeads;
+            int numChunks = executor.numThreads();
+            int from = (int) ((long) total * chunk / numChunks);
+            int to = (int) ((long) total * (chunk + 1) / numChunks);
+            float[] scores = scoreScratch[worker];
+            for (int i = from; i < to; i++) {
+                attend(i / numHeads, i % numHeads, scores);
+            }
+        }
+
+        private void attend(int t, int head, float[] scores) {
+            int headDim = config.headDim();
+            int kvHead = head / config.groupSize();
+            int pos = batch.position(t);
+            int[] blockTable = batch.blockTable(batch.seqOfToken(t));
+            int blockSize = kv.blockSize();
+            MemorySegment keys = kv.keys(layer);
+            MemorySegment values = kv.values(layer);
+            int qOff = t * config.qDim() + head * headDim;
+            float scale = (float) (1.0 / Math.sqrt(headDim));
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j <= pos; j++) {
+                long kOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
+                float s = 0f;
+                for (int d = 0; d < headDim; d++) {
+                    s += q[qOff + d] * keys.getAtIndex(PagedKvMemory.FLOAT, kOff + d);
+                }
+                s *= scale;
+                scores[j] = s;
+                if (s > max) {
+                    max = s;
+                }
+            }
+            float sum = 0f;
+            for (int j = 0; j <= pos; j++) {
+                float e = (float) Math.exp(scores[j] - max);
+                scores[j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            int outOff = t * config.qDim() + head * headDim;
+            for (int d = 0; d < headDim; d++) {
+                attnOut[outOff + d] = 0f;
+            }
+            for (int j = 0; j <= pos; j++) {
+                long vOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
+                float p = scores[j] * inv;
+                for (int d = 0; d < headDim; d++) {
+                    attnOut[outOff + d] += p * values.getAtIndex(PagedKvMemory.FLOAT, vOff + d);
+                }
+            }
+        }
+    }
+
+    private void computeRopeAngles(ForwardBatch batch) {
+        int half = config.ropeDim() / 2;
+        for (int t = 0; t < batch.numTokens(); t++) {
+            int pos = batch.position(t);
+            for (int i = 0; i < half; i++) {
+                double angle = (double) pos * ropeInvFreq[i];
+                ropeCos[t * half + i] = (float) Math.cos(angle);
+                ropeSin[t * half + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    /** Rotates the first ropeDim dimensions of every head: adjacent pairs (Llama) or halves (NeoX). */
+    private void applyRope(float[] vec, int numHeads, int numTokens) {
+        int headDim = config.headDim();
+        int half = config.ropeDim() / 2;
+        boolean neox = config.ropeNeox();
+        int width = numHeads * headDim;
+        for (int t = 0; t < numTokens; t++) {
+            for (int h = 0; h < numHeads; h++) {
+                int base = t * width + h * headDim;
+                for (int i = 0; i < half; i++) {
+                    float cos = ropeCos[t * half + i];
+                    float sin = ropeSin[t * half + i];
+                    int a = neox ? base + i : base + 2 * i;
+                    int b = neox ? base + i + half : base + 2 * i + 1;
+                    float x0 = vec[a];
+                    float x1 = vec[b];
+                    vec[a] = x0 * cos - x1 * sin;
+                    vec[b] = x0 * sin + x1 * cos;
+                }
+            }
+        }
+    }
+
+    private void rmsNorm(float[] out, int outOff, float[] in, int inOff, float[] weight, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float value = in[inOff + i];
+            sum += value * value;
+        }
+        float scale = (float) (1.0 / Math.sqrt(sum / n + config.rmsEps()));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = in[inOff + i] * scale * weight[i];
+        }
+    }
+
+    private static void add(float[] acc, float[] delta, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] += delta[i];
+        }
+    }
+
+    private static void addBias(float[] vec, float[] bias, int numTokens) {
+        int width = bias.length;
+        for (int t = 0; t < numTokens; t++) {
+            for (int i = 0; i < width; i++) {
+                vec[t * width + i] += bias[i];
+            }
+        }
+    }
+}

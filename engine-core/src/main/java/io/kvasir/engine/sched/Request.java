@@ -1,0 +1,211 @@
+package io.kvasir.engine.sched;
+
+import java.util.Arrays;
+
+import org.jspecify.annotations.Nullable;
+
+import io.kvasir.api.GenerationListener;
+import io.kvasir.api.GenerationRequest;
+import io.kvasir.api.plugin.SchedulingPolicy;
+import io.kvasir.engine.kv.KvSequence;
+
+/**
+ * A request inside the engine: its tokens so far and how many of them have their KV computed.
+ *
+ * <p>There is no prefill or decode phase: a request has {@code numTokens} (prompt plus generated) and
+ * {@code numComputedTokens} behind it; each step computes some of the difference, and when none is left
+ * after the step the request samples its next token.
+ *
+ * <p>Invariants: {@code 0 <= numComputedTokens <= numTokens}; a request holds a {@link KvSequence} exactly
+ * while it is running, and that sequence holds {@code numComputedTokens} slots between steps.
+ * Owned by the engine loop thread except {@link #requestCancel()}, which any thread may call.
+ */
+public final class Request implements SchedulingPolicy.Candidate {
+
+    /** Where a request is. */
+    public enum Status { WAITING, RUNNING, FINISHED }
+
+    private final GenerationRequest spec;
+    private final GenerationListener listener;
+    private final long arrivalNanos;
+    private final int numPromptTokens;
+    private int[] tokens;
+    private int numTokens;
+    private int numComputedTokens;
+    private int numCachedPromptTokens;
+    private int numPreemptions;
+    private long firstTokenNanos;
+    private @Nullable KvSequence kvSequence;
+    private Status status = Status.WAITING;
+    private volatile boolean cancelRequested;
+    private @Nullable Object engineState;
+    private int numCachedPrefixEstimate;
+
+    public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
+        this.spec = spec;
+        this.listener = listener;
+        this.arrivalNanos = arrivalNanos;
+        this.numPromptTokens = spec.numPromptTokens();
+        this.tokens = Arrays.copyOf(spec.promptTokens(), Math.max(numPromptTokens + 1, Math.min(maxTokens, numPromptTokens + 256)));
+        this.numTokens = numPromptTokens;
+    }
+
+    public GenerationRequest spec() {
+        return spec;
+    }
+
+    @Override
+    public String requestId() {
+        return spec.requestId();
+    }
+
+    @Override
+    public String tenantId() {
+        return spec.tenantId();
+    }
+
+    @Override
+    public double tenantWeight() {
+        return spec.tenantWeight();
+    }
+
+    @Override
+    public int priority() {
+        return spec.priority();
+    }
+
+    @Override
+    public int numCachedPrefixTokens() {
+        return numCachedPrefixEstimate;
+    }
+
+    /** Sets the prefix-cache estimate scheduling policies see. */
+    public void setNumCachedPrefixEstimate(int numTokens) {
+        this.numCachedPrefixEstimate = numTokens;
+    }
+
+    public GenerationListener listener() {
+        return listener;
+    }
+
+    @Override
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    @Override
+    public int numPromptTokens() {
+        return numPromptTokens;
+    }
+
+    public int numTokens() {
+        return numTokens;
+    }
+
+    public int numGeneratedTokens() {
+        return numTokens - numPromptTokens;
+    }
+
+    public int numComputedTokens() {
+        return numComputedTokens;
+    }
+
+    /** Tokens whose KV still has to be computed. */
+    public int numUncomputedTokens() {
+        return numTokens - numComputedTokens;
+    }
+
+    public int token(int index) {
+        assert index < numTokens;
+        return tokens[index];
+    }
+
+    /** Appends a generated token (amortised growth; no allocation in steady state). */
+    public void appendToken(int token) {
+        if (numTokens == tokens.length) {
+            tokens = Arrays.copyOf(tokens, tokens.length * 2);
+        }
+        tokens[numTokens++] = token;
+    }
+
+    /** Records that a step computed the KV of {@code n} more tokens. */
+    public void advanceComputed(int n) {
+        numComputedTokens += n;
+        assert numComputedTokens <= numTokens : numComputedTokens + " > " + numTokens;
+    }
+
+    /** Marks prompt tokens whose KV was found in the prefix cache. */
+    public void skipCachedTokens(int n) {
+        numComputedTokens += n;
+        numCachedPromptTokens += n;
+        assert numComputedTokens <= numTokens;
+    }
+
+    public int numCachedPromptTokens() {
+        return numCachedPromptTokens;
+    }
+
+    public int numPreemptions() {
+        return numPreemptions;
+    }
+
+    public @Nullable KvSequence kvSequence() {
+        return kvSequence;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    void startRunning(KvSequence sequence) {
+        assert kvSequence == null;
+        kvSequence = sequence;
+        status = Status.RUNNING;
+    }
+
+    /** Drops the KV: the request goes back to waiting and recomputes everything when resumed. */
+    void preempt() {
+        kvSequence = null;
+        numComputedTokens = 0;
+        numPreemptions++;
+        status = Status.WAITING;
+    }
+
+    void finish() {
+        kvSequence = null;
+        status = Status.FINISHED;
+    }
+
+    public long firstTokenNanos() {
+        return firstTokenNanos;
+    }
+
+    public void markFirstToken(long nanos) {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = nanos;
+        }
+    }
+
+    /** Asks the engine to stop this request at its next step; safe from any thread. */
+    public void requestCancel() {
+        cancelRequested = true;
+    }
+
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Per-request state the engine loop attaches (sampler, detokenizer, stop matcher). */
+    public @Nullable Object engineState() {
+        return engineState;
+    }
+
+    public void attachEngineState(Object state) {
+        this.engineState = state;
+    }
+
+    @Override
+    public String toString() {
+        return spec.requestId() + "[" + status + " " + numComputedTokens + "/" + numTokens + "]";
+    }
+}

@@ -1,0 +1,232 @@
+package io.kvasir.engine.sched;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.kvasir.api.plugin.SchedulingPolicy;
+import io.kvasir.engine.kv.KvCacheManager;
+import io.kvasir.engine.kv.KvSequence;
+
+/**
+ * Picks each step's work under a token budget (continuous batching with chunked prefill).
+ *
+ * <p>The one rule: every request has {@code numComputedTokens} behind its {@code numTokens}; a step gives
+ * each running request as many of its missing tokens as the budget allows (one for a decoding request,
+ * a chunk of the prompt for a prefilling one), then admits waiting requests in the order the
+ * {@link SchedulingPolicy} picks while budget, blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
+ *
+ * <p>When the KV cache cannot hold a running request's next tokens, the most recently admitted running
+ * request is preempted: its blocks go back to the pool and it returns to the head of the waiting queue,
+ * to be recomputed when resumed. No new request is admitted in a step that preempted.
+ *
+ * <p>Invariants: a request is in exactly one of {@code waiting} and {@code running} until finished;
+ * running requests hold a KV sequence, waiting ones none; the scheduled tokens never exceed the budget.
+ * Not thread-safe: the engine loop owns it.
+ */
+public final class Scheduler {
+
+    private final KvCacheManager kvCache;
+    private final int maxBatchTokens;
+    private final int maxRunningRequests;
+    private final ArrayList<Request> waiting = new ArrayList<>();
+    private SchedulingPolicy policy;
+    private final SchedulingPolicy fallbackPolicy = (candidates, now) -> 0;
+    private final java.util.function.Consumer<RuntimeException> onPolicyFailure;
+    private final List<Request> running = new ArrayList<>();
+    private final ScheduledBatch batch;
+    private long numPreemptionsTotal;
+
+    /**
+     * @param maxBatchTokens the token budget of one step
+     * @param maxRunningRequests the most requests running at once
+     */
+    public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests) {
+        this(kvCache, maxBatchTokens, maxRunningRequests, (candidates, now) -> 0, e -> { });
+    }
+
+    /**
+     * @param policy orders the waiting requests
+     * @param onPolicyFailure told when the policy throws; the step then admits in arrival order
+     */
+    public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests, SchedulingPolicy policy,
+            java.util.function.Consumer<RuntimeException> onPolicyFailure) {
+        if (maxBatchTokens <= 0 || maxRunningRequests <= 0) {
+            throw new IllegalArgumentException("maxBatchTokens and maxRunningRequests must be positive");
+        }
+        this.kvCache = kvCache;
+        this.maxBatchTokens = maxBatchTokens;
+        this.maxRunningRequests = maxRunningRequests;
+        this.batch = new ScheduledBatch(maxRunningRequests);
+        this.policy = policy;
+        this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /** Replaces the scheduling policy; takes effect at the next step. */
+    public void setPolicy(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    /** Queues a new request behind the waiting ones. */
+    public void add(Request request) {
+        waiting.add(request);
+        try {
+            policy.onArrival(request, System.nanoTime());
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
+    }
+
+    public int numWaiting() {
+        return waiting.size();
+    }
+
+    public int numRunning() {
+        return running.size();
+    }
+
+    public boolean hasWork() {
+        return !waiting.isEmpty() || !running.isEmpty();
+    }
+
+    public long numPreemptionsTotal() {
+        return numPreemptionsTotal;
+    }
+
+    /** Plans the next step. The returned batch is reused by the next call. */
+    public ScheduledBatch schedule() {
+        batch.clear();
+        int budget = maxBatchTokens;
+        for (int i = 0; i < running.size() && budget > 0; i++) {
+            Request request = running.get(i);
+            int numNew = Math.min(request.numUncomputedTokens(), budget);
+            if (numNew == 0) {
+                continue;
+            }
+            boolean preemptedItself = false;
+            while (!kvCache.allocateSlots(request.kvSequence(), numNew)) {
+                Request victim = running.removeLast();
+                preempt(victim);
+                if (victim == request) {
+                    preemptedItself = true;
+                    break;
+                }
+            }
+            if (preemptedItself) {
+                break;
+            }
+            batch.add(request, numNew);
+            budget -= numNew;
+        }
+        if (batch.numPreempted() == 0) {
+            admitWaiting(budget);
+        }
+        return batch;
+    }
+
+    private void admitWaiting(int budget) {
+        while (budget > 0 && !waiting.isEmpty() && running.size() < maxRunningRequests) {
+            int index = pickNext();
+            Request request = waiting.get(index);
+            KvSequence sequence = kvCache.createSequence(request.tenantId());
+            int numNew = Math.min(request.numUncomputedTokens(), budget);
+            if (!kvCache.allocateSlots(sequence, numNew)) {
+                kvCache.free(sequence);
+                return;
+            }
+            waiting.remove(index);
+            request.startRunning(sequence);
+            running.add(request);
+            batch.add(request, numNew);
+            budget -= numNew;
+        }
+    }
+
+    private int pickNext() {
+        try {
+            int index = policy.pickNext(waiting, System.nanoTime());
+            if (index < 0 || index >= waiting.size()) {
+                throw new IllegalStateException("policy picked index " + index + " of " + waiting.size() + " waiting requests");
+            }
+            return index;
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+            return fallbackPolicy.pickNext(waiting, System.nanoTime());
+        }
+    }
+
+    private void preempt(Request victim) {
+        kvCache.free(victim.kvSequence());
+        victim.preempt();
+        waiting.addFirst(victim);
+        batch.countPreemption();
+        numPreemptionsTotal++;
+    }
+
+    /** Ends a request: its blocks go back to the pool at once. */
+    public void finish(Request request) {
+        if (request.status() == Request.Status.RUNNING) {
+            kvCache.free(request.kvSequence());
+            running.remove(request);
+        } else if (request.status() == Request.Status.WAITING) {
+            waiting.remove(request);
+        }
+        request.finish();
+        notifyFinished(request);
+    }
+
+    private void notifyFinished(Request request) {
+        try {
+            policy.onFinished(request);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
+    }
+
+    /** Tells the policy what a request received in a step. */
+    public void charge(Request request, int numPromptTokens, int numGeneratedTokens, double blockSeconds) {
+        try {
+            policy.charge(request, numPromptTokens, numGeneratedTokens, blockSeconds);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
+    }
+
+    /** Finishes every request whose cancellation was asked for, handing each to {@code onCancelled}. */
+    public void removeCancelled(Consumer<Request> onCancelled) {
+        removeCancelled(running.iterator(), onCancelled);
+        removeCancelled(waiting.iterator(), onCancelled);
+    }
+
+    private void removeCancelled(Iterator<Request> requests, Consumer<Request> onCancelled) {
+        while (requests.hasNext()) {
+            Request request = requests.next();
+            if (request.isCancelRequested()) {
+                requests.remove();
+                if (request.status() == Request.Status.RUNNING) {
+                    kvCache.free(request.kvSequence());
+                }
+                request.finish();
+                notifyFinished(request);
+                onCancelled.accept(request);
+            }
+        }
+    }
+
+    /** Finishes every request (shutdown or engine failure), handing each to {@code onRemoved}. */
+    public void removeAll(Consumer<Request> onRemoved) {
+        for (Request request : List.copyOf(running)) {
+            finish(request);
+            onRemoved.accept(request);
+        }
+        for (Request request : List.copyOf(waiting)) {
+            finish(request);
+            onRemoved.accept(request);
+        }
+    }
+}

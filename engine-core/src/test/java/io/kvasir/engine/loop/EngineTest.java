@@ -1,0 +1,198 @@
+package io.kvasir.engine.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.kvasir.api.FinishReason;
+import io.kvasir.api.GenerationRequest;
+import io.kvasir.api.GenerationResult;
+import io.kvasir.api.InvalidRequestException;
+import io.kvasir.api.SamplingParams;
+import io.kvasir.engine.model.LoadedModel;
+import io.kvasir.engine.testing.Goldens;
+import io.kvasir.engine.testing.SharedFiles;
+
+/** The engine loop on the real stories260K model: batching, chunked prefill, cancellation, preemption. */
+class EngineTest {
+
+    private static final int[] ONCE_UPON_A_TIME = {1, 403, 407, 261, 378};
+    private static LoadedModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = LoadedModel.load(SharedFiles.require("models/stories260K.gguf"));
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    private static EngineConfig config() {
+        return EngineConfig.defaults().withNumThreads(2).withMaxContextTokens(512).withKvCacheBytes(8L << 20);
+    }
+
+    private static SamplingParams greedy(int maxTokens) {
+        return SamplingParams.builder().temperature(0).maxTokens(maxTokens).ignoreEos(true).build();
+    }
+
+    private static int[] generate(Engine engine, String id, int[] prompt, SamplingParams sampling) throws Exception {
+        CollectingListener listener = new CollectingListener();
+        engine.submit(GenerationRequest.of(id, prompt, sampling), listener);
+        listener.await();
+        return listener.tokenIds();
+    }
+
+    @Test
+    void greedyTokensAndTextMatchLlamaCppForEveryGoldenPrompt() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            for (Goldens.Case c : Goldens.load("stories260K").cases()) {
+                CollectingListener listener = new CollectingListener();
+                SamplingParams sampling = SamplingParams.builder().temperature(0).maxTokens(c.greedyTokens().length).build();
+                engine.submit(GenerationRequest.of("g" + c.prompt().length(), c.promptTokens(), sampling), listener);
+                assertThat(listener.await().finishReason()).isEqualTo(FinishReason.LENGTH);
+                assertThat(listener.tokenIds()).as("tokens after '%s'", c.prompt()).containsExactly(c.greedyTokens());
+                assertThat(listener.text.toString()).as("text after '%s'", c.prompt()).isEqualTo(c.greedyText());
+            }
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @Test
+    void aStopStringEndsGenerationAndIsNotEmitted() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            CollectingListener listener = new CollectingListener();
+            SamplingParams sampling = SamplingParams.builder().temperature(0).maxTokens(100).stop("Lily").build();
+            engine.submit(GenerationRequest.of("stop", ONCE_UPON_A_TIME, sampling), listener);
+            GenerationResult result = listener.await();
+            assertThat(result.finishReason()).isEqualTo(FinishReason.STOP);
+            assertThat(listener.text.toString()).isEqualTo(", there was a little girl named ");
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 7, 16, 64})
+    void chunkedPrefillAtAnySizeGivesTheSameTokens(int chunk) throws Exception {
+        int[] prompt = longPrompt(90);
+        int[] expected;
+        try (Engine engine = Engine.start(model, config())) {
+            expected = generate(engine, "whole", prompt, greedy(24));
+        }
+        try (Engine engine = Engine.start(model, config().withMaxBatchTokens(chunk))) {
+            assertThat(generate(engine, "chunked", prompt, greedy(24))).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void aRequestGivesTheSameTokensAloneAndAmongFifteenOthers() throws Exception {
+        int[] prompt = longPrompt(40);
+        int[] alone;
+        try (Engine engine = Engine.start(model, config())) {
+            alone = generate(engine, "alone", prompt, greedy(32));
+        }
+        try (Engine engine = Engine.start(model, config())) {
+            List<CollectingListener> listeners = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                CollectingListener listener = new CollectingListener();
+                int[] p = i == 7 ? prompt : longPrompt(10 + 3 * i);
+                engine.submit(GenerationRequest.of("r" + i, p, greedy(32)), listener);
+                listeners.add(listener);
+            }
+            for (CollectingListener listener : listeners) {
+                listener.await();
+            }
+            assertThat(listeners.get(7).tokenIds()).containsExactly(alone);
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @Test
+    void preemptionUnderMemoryPressureCompletesEveryRequestWithTheSameTokens() throws Exception {
+        int[] prompt = longPrompt(60);
+        int[] expected;
+        try (Engine engine = Engine.start(model, config())) {
+            expected = generate(engine, "ref", prompt, greedy(100));
+        }
+        long blockBytes = model.kvBytesPerToken() * 16;
+        // 14 blocks: two sequences of 160 tokens need 20, so the scheduler must preempt and recompute.
+        EngineConfig tight = config().withMaxContextTokens(200).withKvCacheBytes(blockBytes * 14);
+        try (Engine engine = Engine.start(model, tight)) {
+            List<CollectingListener> listeners = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                CollectingListener listener = new CollectingListener();
+                engine.submit(GenerationRequest.of("p" + i, prompt, greedy(100)), listener);
+                listeners.add(listener);
+            }
+            for (CollectingListener listener : listeners) {
+                assertThat(listener.await().finishReason()).isEqualTo(FinishReason.LENGTH);
+                assertThat(listener.tokenIds()).containsExactly(expected);
+            }
+            assertThat(engine.stats().numPreemptions()).isPositive();
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @Test
+    void cancellingMidStreamFreesTheRequestsBlocks() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            CollectingListener listener = new CollectingListener();
+            RequestHandle handle = engine.submit(GenerationRequest.of("c1", ONCE_UPON_A_TIME, greedy(400)), listener);
+            listener.firstToken.get(30, TimeUnit.SECONDS);
+            handle.cancel();
+            GenerationResult result = listener.await();
+            assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(result.numGeneratedTokens()).isLessThan(400);
+            assertThat(engine.stats().numUsedBlocks()).isZero();
+        }
+    }
+
+    @Test
+    void promptsThatCannotFitTheContextAreRefusedAndTheEngineStaysUsable() throws Exception {
+        try (Engine engine = Engine.start(model, config().withMaxContextTokens(64))) {
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                assertThatThrownBy(() -> engine.submit(GenerationRequest.of("big" + n, longPrompt(64), greedy(8)), new CollectingListener()))
+                        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("context");
+                assertThatThrownBy(() -> engine.submit(GenerationRequest.of("max" + n, longPrompt(10), greedy(60)), new CollectingListener()))
+                        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_tokens");
+            }
+            assertThatThrownBy(() -> engine.submit(GenerationRequest.of("vocab", new int[] {1, 99999}, greedy(8)), new CollectingListener()))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("vocabulary");
+            assertThat(generate(engine, "ok", ONCE_UPON_A_TIME, greedy(8))).hasSize(8);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameText() throws Exception {
+        SamplingParams seeded = SamplingParams.builder().temperature(1.0).seed(1234L).maxTokens(40).ignoreEos(true).build();
+        try (Engine engine = Engine.start(model, config())) {
+            int[] first = generate(engine, "s1", ONCE_UPON_A_TIME, seeded);
+            int[] second = generate(engine, "s2", ONCE_UPON_A_TIME, seeded);
+            assertThat(second).containsExactly(first);
+        }
+    }
+
+    /** A prompt of real story tokens: BOS then cycling over a sentence. */
+    static int[] longPrompt(int length) {
+        int[] sentence = {403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315};
+        int[] prompt = new int[length];
+        prompt[0] = 1;
+        for (int i = 1; i < length; i++) {
+            prompt[i] = sentence[(i - 1) % sentence.length];
+        }
+        return prompt;
+    }
+}
