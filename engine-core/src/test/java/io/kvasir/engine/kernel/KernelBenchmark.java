@@ -53,6 +53,14 @@ public final class KernelBenchmark {
                     }
                 }
             }
+            if (parts.contains("cache")) {
+                // L2-resident weights: the kernels' compute rate without DRAM (or other processes' traffic).
+                WeightMatrix w = randomMatrix(arena, type, 256, 2048, 3);
+                for (int batch : new int[] {1, 4, 8, 16, 32, 64}) {
+                    single(matMul, w, batch);
+                }
+                dequantize(w);
+            }
             if (parts.contains("model")) {
                 model(arena, matMul, type);
             }
@@ -87,6 +95,28 @@ public final class KernelBenchmark {
         double bytes = (double) w.rowBytes() * w.rows();
         System.out.printf(Locale.ROOT, "%-5s %5d x %5d batch %3d: %8.3f ms  %6.1f GB/s  %6.1f GFLOP/s%n",
                 w.type(), w.rows(), w.cols(), batch, median * 1e3, bytes / median / 1e9, flops / median / 1e9);
+    }
+
+    private static void dequantize(WeightMatrix w) {
+        float[] panel = new float[MatMul.PANEL_COLS];
+        double[] seconds = new double[REPEATS];
+        int iterations = 200;
+        for (int rep = -2; rep < REPEATS; rep++) {
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
+            for (int i = 0; i < iterations; i++) {
+                for (int r = 0; r < w.rows(); r++) {
+                    for (int c = 0; c < w.cols(); c += MatMul.PANEL_COLS) {
+                        w.dequantize(r, c, MatMul.PANEL_COLS, panel, 0);
+                    }
+                }
+            }
+            if (rep >= 0) {
+                seconds[rep] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9 / iterations;
+            }
+        }
+        double median = median(seconds);
+        System.out.printf(Locale.ROOT, "%-5s dequantize %d x %d: %.3f ms, %.2f elements/ns (one thread, CPU time)%n",
+                w.type(), w.rows(), w.cols(), median * 1e3, (double) w.rows() * w.cols() / median / 1e9);
     }
 
     /** TinyLlama 1.1B: 22 layers of q, k, v, o (GQA: 4 KV heads of 64), gate, up, down; then the output. */
