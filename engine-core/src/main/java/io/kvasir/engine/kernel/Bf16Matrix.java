@@ -1,15 +1,19 @@
 package io.kvasir.engine.kernel;
 
-import static io.kvasir.engine.kernel.Simd.LANES;
 import static io.kvasir.engine.kernel.Simd.FLOATS;
+import static io.kvasir.engine.kernel.Simd.INTS;
+import static io.kvasir.engine.kernel.Simd.LANES;
+import static io.kvasir.engine.kernel.Simd.LE;
+import static io.kvasir.engine.kernel.Simd.SHORTS;
 
 import java.lang.foreign.MemorySegment;
 
 import io.kvasir.engine.gguf.GgmlType;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** Little-endian bfloat16 weights (the upper half of a float). */
+/** Little-endian bfloat16 weights (the upper half of a float), widened by a 16-bit shift. */
 final class Bf16Matrix extends WeightMatrix {
 
     Bf16Matrix(MemorySegment data, int rows, int cols) {
@@ -24,9 +28,14 @@ final class Bf16Matrix extends WeightMatrix {
         FloatVector acc1 = FloatVector.zero(FLOATS);
         int c = 0;
         for (int bound = cols - 2 * LANES; c <= bound; c += 2 * LANES) {
-            acc0 = Simd.bfloat16s(data, base + 2L * c).fma(FloatVector.fromArray(FLOATS, x, xOffset + c), acc0);
-            acc1 = Simd.bfloat16s(data, base + 2L * (c + LANES))
-                    .fma(FloatVector.fromArray(FLOATS, x, xOffset + c + LANES), acc1);
+            FloatVector w0 = ShortVector.fromMemorySegment(SHORTS, data, base + 2L * c, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w1 = ShortVector.fromMemorySegment(SHORTS, data, base + 2L * (c + LANES), LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xOffset + c), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xOffset + c + LANES), acc1);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; c < cols; c++) {
@@ -41,7 +50,10 @@ final class Bf16Matrix extends WeightMatrix {
         long base = row * rowBytes + 2L * col;
         int i = 0;
         for (int bound = numCols - LANES; i <= bound; i += LANES) {
-            Simd.bfloat16s(data, base + 2L * i).intoArray(dst, dstOffset + i);
+            ShortVector.fromMemorySegment(SHORTS, data, base + 2L * i, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .intoArray(dst, dstOffset + i);
         }
         for (; i < numCols; i++) {
             dst[dstOffset + i] = Simd.bfloat16(data.get(Simd.SHORT_LE, base + 2L * i));

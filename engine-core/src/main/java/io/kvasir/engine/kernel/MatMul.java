@@ -1,9 +1,12 @@
 package io.kvasir.engine.kernel;
 
+import static io.kvasir.engine.kernel.Simd.FLOATS;
 import static io.kvasir.engine.kernel.Simd.LANES;
 
 import java.util.Arrays;
 import java.util.Objects;
+
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The matrix multiply of a forward pass: {@code out[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for
@@ -14,16 +17,16 @@ import java.util.Objects;
  *   <li><b>row dots</b> (batch below {@link #MIN_GEMM_BATCH}): each weight row is dotted with each
  *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
  *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
- *   <li><b>blocked GEMM</b>: the activations are transposed once into {@code xt[col][batch lanes]}; each
- *   task walks its rows in panels of 8, dequantises a panel of {@link #PANEL_COLS} columns once into
- *   L1-resident floats and feeds it to register-blocked micro-kernels ({@link GemmKernels}) that reuse each
- *   weight across up to 3 x {@code LANES} activation rows.</li>
+ *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
+ *   {@code xt[col][batch lanes]}; each task walks its rows in panels of 8, dequantises a panel of
+ *   {@link #PANEL_COLS} columns once into L1-resident floats and feeds it to register-blocked micro-kernels
+ *   ({@link GemmKernels}) that reuse each weight across up to 6 x {@code LANES/2} activation rows.</li>
  * </ul>
  *
  * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
  * steady-state calls allocate nothing. Not thread-safe: one caller at a time (the engine loop).
  *
- * <p>Invariants during a call: {@code paddedBatch % LANES == 0}; GEMM tasks cover {@code rowsPerTask} rows
+ * <p>Invariants during a call: {@code paddedBatch % (LANES / 2) == 0}; GEMM tasks cover {@code rowsPerTask} rows
  * ({@code rowsPerTask % 8 == 0}); a thread writes only its own rows of {@code out} and its own scratch.
  */
 public final class MatMul {
@@ -36,12 +39,15 @@ public final class MatMul {
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
     private static final int MAX_ROWS_PER_GEMM_TASK = 128;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
+    private static final FloatVector ZIP_LOW = zipIndexes(0);
+    private static final FloatVector ZIP_HIGH = zipIndexes(1);
 
     private final ParallelExecutor executor;
     private final ParallelTask rowDotTask = this::rowDotTask;
     private final ParallelTask transposeTask = this::transposeTask;
     private final ParallelTask gemmTask = this::gemmTask;
-    private final float[][] panels;
+    private final double[][] panels;
+    private final float[][] rowScratch;
     private final float[][] accumulators;
     private float[] transposed = new float[0];
 
@@ -55,7 +61,8 @@ public final class MatMul {
     /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
     public MatMul(ParallelExecutor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.panels = new float[executor.numThreads()][GemmKernels.PANEL_ROWS * PANEL_COLS];
+        this.panels = new double[executor.numThreads()][GemmKernels.PANEL_ROWS / 2 * PANEL_COLS];
+        this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
     }
 
@@ -127,15 +134,16 @@ public final class MatMul {
         int numThreads = executor.numThreads();
         int rows = weights.rows();
         int cols = weights.cols();
-        paddedBatch = ceilDiv(batch, LANES) * LANES;
-        int neededTransposed = Math.multiplyExact(cols, paddedBatch);
+        int groupRows = GemmKernels.ROWS_PER_GROUP;
+        paddedBatch = ceilDiv(batch, groupRows) * groupRows;
+        int neededTransposed = Math.multiplyExact(cols, 2 * paddedBatch);
         if (transposed.length < neededTransposed) {
             transposed = new float[neededTransposed];
         }
         int panelRows = GemmKernels.PANEL_ROWS;
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
         rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK, target);
-        int neededAcc = rowsPerTask * paddedBatch;
+        int neededAcc = rowsPerTask * 2 * paddedBatch;
         for (int t = 0; t < accumulators.length; t++) {
             if (accumulators[t].length < neededAcc) {
                 accumulators[t] = new float[neededAcc];
@@ -145,21 +153,26 @@ public final class MatMul {
         executor.parallelFor(ceilDiv(rows, rowsPerTask), gemmTask);
     }
 
-    /** Writes {@code xt[c*paddedBatch + b] = x[b*cols + c]} for a range of columns, zeroing padding lanes. */
+    /**
+     * Writes {@code xt[c*ldx + 2b + j] = x[b*cols + c]} ({@code j = 0, 1}; {@code ldx = 2 * paddedBatch}) for a
+     * range of columns, zeroing the padding lanes.
+     */
     private void transposeTask(int taskIndex, int workerIndex) {
         int cols = weights.cols();
         int start = taskIndex * TRANSPOSE_COLS_PER_TASK;
         int end = Math.min(cols, start + TRANSPOSE_COLS_PER_TASK);
         float[] xt = transposed;
-        int ldx = paddedBatch;
+        int ldx = 2 * paddedBatch;
         for (int b = 0; b < batch; b++) {
             int src = b * cols;
-            for (int c = start; c < end; c++) {
-                xt[c * ldx + b] = x[src + c];
+            for (int c = start, dst = start * ldx + 2 * b; c < end; c++, dst += ldx) {
+                float v = x[src + c];
+                xt[dst] = v;
+                xt[dst + 1] = v;
             }
         }
         for (int c = start; c < end; c++) {
-            Arrays.fill(xt, c * ldx + batch, (c + 1) * ldx, 0f);
+            Arrays.fill(xt, c * ldx + 2 * batch, (c + 1) * ldx, 0f);
         }
     }
 
@@ -167,45 +180,91 @@ public final class MatMul {
         WeightMatrix w = weights;
         int rows = w.rows();
         int cols = w.cols();
-        int ldx = paddedBatch;
+        int ldx = 2 * paddedBatch;
         int numGroups = ldx / LANES;
+        int panelAcc = GemmKernels.PANEL_ROWS / 2 * ldx;
         int firstRow = taskIndex * rowsPerTask;
         int endRow = Math.min(rows, firstRow + rowsPerTask);
-        float[] panel = panels[workerIndex];
+        double[] panel = panels[workerIndex];
+        float[] scratch = rowScratch[workerIndex];
         float[] acc = accumulators[workerIndex];
-        int numPanelRows = ceilDiv(endRow - firstRow, GemmKernels.PANEL_ROWS) * GemmKernels.PANEL_ROWS;
-        Arrays.fill(acc, 0, numPanelRows * ldx, 0f);
+        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, GemmKernels.PANEL_ROWS) * panelAcc, 0f);
         float[] xt = transposed;
         for (int col = 0; col < cols; col += PANEL_COLS) {
             int numCols = Math.min(PANEL_COLS, cols - col);
+            int xOffset = col * ldx;
             for (int panelRow = firstRow; panelRow < endRow; panelRow += GemmKernels.PANEL_ROWS) {
-                // Rows past the end leave stale floats in the panel; their sums are never written out.
-                int numRows = Math.min(GemmKernels.PANEL_ROWS, endRow - panelRow);
-                for (int i = 0; i < numRows; i++) {
-                    w.dequantize(panelRow + i, col, numCols, panel, i * PANEL_COLS);
-                }
-                int accRow = (panelRow - firstRow) * ldx;
-                int xOffset = col * ldx;
+                fillPanel(w, panelRow, endRow, col, numCols, panel, scratch);
+                int accOffset = (panelRow - firstRow) / GemmKernels.PANEL_ROWS * panelAcc;
                 int g = 0;
-                for (; g + 3 <= numGroups; g += 3) {
-                    GemmKernels.rows8x3(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accRow + g * LANES, ldx);
+                for (; g + 6 <= numGroups; g += 6) {
+                    GemmKernels.pairs4x6(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accOffset + g * LANES, ldx);
                 }
-                if (numGroups - g == 2) {
-                    GemmKernels.rows8x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accRow + g * LANES, ldx);
-                } else if (numGroups - g == 1) {
-                    GemmKernels.rows8x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accRow + g * LANES, ldx);
+                if (numGroups - g >= 4) {
+                    GemmKernels.pairs4x4(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accOffset + g * LANES, ldx);
+                    g += 4;
+                }
+                if (numGroups - g >= 2) {
+                    GemmKernels.pairs4x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accOffset + g * LANES, ldx);
+                    g += 2;
+                }
+                if (numGroups - g == 1) {
+                    GemmKernels.pairs4x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                            acc, accOffset + g * LANES, ldx);
                 }
             }
         }
-        for (int r = firstRow; r < endRow; r++) {
-            int accRow = (r - firstRow) * ldx;
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = acc[accRow + b];
+        // Batch-major so the stores to out run along its rows (the scattered reads hit the small accumulator).
+        for (int b = 0; b < batch; b++) {
+            int outRow = b * rows;
+            for (int r = firstRow; r < endRow; r++) {
+                int rel = r - firstRow;
+                out[outRow + r] = acc[(rel >> 3) * panelAcc + ((rel >> 1) & 3) * ldx + 2 * b + (rel & 1)];
             }
         }
+    }
+
+    /**
+     * Dequantises rows {@code panelRow..panelRow+7} (those below {@code endRow}), columns {@code col..col+numCols},
+     * into the pair-interleaved panel. Rows past the end leave stale values whose sums are never written out.
+     */
+    private static void fillPanel(WeightMatrix w, int panelRow, int endRow, int col, int numCols, double[] panel,
+            float[] scratch) {
+        for (int pair = 0; pair < GemmKernels.PANEL_ROWS / 2; pair++) {
+            int row = panelRow + 2 * pair;
+            if (row >= endRow) {
+                return;
+            }
+            w.dequantize(row, col, numCols, scratch, 0);
+            if (row + 1 < endRow) {
+                w.dequantize(row + 1, col, numCols, scratch, PANEL_COLS);
+            }
+            int base = pair * PANEL_COLS;
+            int k = 0;
+            for (int bound = FLOATS.loopBound(numCols); k < bound; k += LANES) {
+                FloatVector even = FloatVector.fromArray(FLOATS, scratch, k);
+                FloatVector odd = FloatVector.fromArray(FLOATS, scratch, PANEL_COLS + k);
+                ZIP_LOW.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k);
+                ZIP_HIGH.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k + LANES / 2);
+            }
+            for (; k < numCols; k++) {
+                long low = Float.floatToRawIntBits(scratch[k]) & 0xffffffffL;
+                long high = (long) Float.floatToRawIntBits(scratch[PANEL_COLS + k]) << 32;
+                panel[base + k] = Double.longBitsToDouble(high | low);
+            }
+        }
+    }
+
+    /** Lane indexes for {@code selectFrom(a, b)}: interleave the low (high) halves of a and b. */
+    private static FloatVector zipIndexes(int half) {
+        float[] indexes = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            indexes[i] = half * LANES / 2 + i / 2 + (i % 2 == 0 ? 0 : LANES);
+        }
+        return FloatVector.fromArray(FLOATS, indexes, 0);
     }
 
     private static int ceilDiv(int a, int b) {

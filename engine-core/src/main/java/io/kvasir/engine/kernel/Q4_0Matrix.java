@@ -1,11 +1,15 @@
 package io.kvasir.engine.kernel;
 
+import static io.kvasir.engine.kernel.Simd.BYTES;
 import static io.kvasir.engine.kernel.Simd.FLOATS;
+import static io.kvasir.engine.kernel.Simd.INTS;
 import static io.kvasir.engine.kernel.Simd.LANES;
+import static io.kvasir.engine.kernel.Simd.LE;
 
 import java.lang.foreign.MemorySegment;
 
 import io.kvasir.engine.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -34,9 +38,10 @@ final class Q4_0Matrix extends WeightMatrix {
             int xBlock = xOffset + b * BLOCK_SIZE;
             FloatVector sum = FloatVector.zero(FLOATS);
             for (int i = 0; i < BLOCK_SIZE / 2; i += LANES) {
-                IntVector q = Simd.unsignedBytes(data, block + 2 + i);
-                FloatVector low = Simd.toFloats(q.and(0xf).sub(8));
-                FloatVector high = Simd.toFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8));
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector high = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0);
                 sum = low.fma(FloatVector.fromArray(FLOATS, x, xBlock + i), sum);
                 sum = high.fma(FloatVector.fromArray(FLOATS, x, xBlock + BLOCK_SIZE / 2 + i), sum);
             }
@@ -52,10 +57,12 @@ final class Q4_0Matrix extends WeightMatrix {
         for (int j = 0; j < numCols; j += BLOCK_SIZE, block += BLOCK_BYTES) {
             FloatVector d = FloatVector.broadcast(FLOATS, Simd.f16(data, block));
             for (int i = 0; i < BLOCK_SIZE / 2; i += LANES) {
-                IntVector q = Simd.unsignedBytes(data, block + 2 + i);
-                Simd.toFloats(q.and(0xf).sub(8)).mul(d).intoArray(dst, dstOffset + j + i);
-                Simd.toFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d)
-                        .intoArray(dst, dstOffset + j + BLOCK_SIZE / 2 + i);
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector high = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0);
+                low.mul(d).intoArray(dst, dstOffset + j + i);
+                high.mul(d).intoArray(dst, dstOffset + j + BLOCK_SIZE / 2 + i);
             }
         }
     }

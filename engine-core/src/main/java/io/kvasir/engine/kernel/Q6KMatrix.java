@@ -1,12 +1,16 @@
 package io.kvasir.engine.kernel;
 
+import static io.kvasir.engine.kernel.Simd.BYTES;
 import static io.kvasir.engine.kernel.Simd.FLOATS;
+import static io.kvasir.engine.kernel.Simd.INTS;
 import static io.kvasir.engine.kernel.Simd.LANES;
+import static io.kvasir.engine.kernel.Simd.LE;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import io.kvasir.engine.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,6 +22,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code l} (low nibble) and {@code l+64} (high), {@code ql[l+32]} elements {@code l+32} and {@code l+96},
  * and {@code qh[l]} their top two bits in bit pairs 0, 2, 4, 6 for elements {@code l, l+32, l+64, l+96};
  * element = {@code d * scale[e / 16] * (q - 32)}.
+ *
+ * <p>The kernels call only force-inlined Vector API methods and scalar helpers (see {@link Simd}).
  */
 final class Q6KMatrix extends WeightMatrix {
 
@@ -31,10 +37,6 @@ final class Q6KMatrix extends WeightMatrix {
         super(GgmlType.Q6_K, data, rows, cols);
     }
 
-    private float scale(long block, int s) {
-        return data.get(ValueLayout.JAVA_BYTE, block + SCALES_OFFSET + s);
-    }
-
     @Override
     float dot(int row, float[] x, int xOffset) {
         assert validRange(row, 0, cols);
@@ -45,28 +47,37 @@ final class Q6KMatrix extends WeightMatrix {
         FloatVector acc2 = FloatVector.zero(FLOATS);
         FloatVector acc3 = FloatVector.zero(FLOATS);
         for (int b = 0; b < numBlocks; b++, block += BLOCK_BYTES) {
-            float d = Simd.f16(data, block + D_OFFSET);
+            float d = Float.float16ToFloat(data.get(Simd.SHORT_LE, block + D_OFFSET));
             for (int half = 0; half < 2; half++) {
                 long ql = block + 64L * half;
                 long qh = block + QH_OFFSET + 32L * half;
+                long scales = block + SCALES_OFFSET + 8L * half;
                 int xHalf = xOffset + b * BLOCK_SIZE + 128 * half;
                 for (int l = 0; l < 32; l += LANES) {
-                    int s = 8 * half + l / 16;
-                    IntVector lowA = Simd.unsignedBytes(data, ql + l);
-                    IntVector lowB = Simd.unsignedBytes(data, ql + 32 + l);
-                    IntVector high = Simd.unsignedBytes(data, qh + l);
-                    IntVector q1 = lowA.and(0xf).or(high.and(0x03).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q2 = lowB.and(0xf).or(high.and(0x0c).lanewise(VectorOperators.LSHL, 2));
+                    long s = scales + l / 16;
+                    IntVector lowA = (IntVector) ByteVector.fromMemorySegment(BYTES, data, ql + l, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                    IntVector lowB = (IntVector) ByteVector.fromMemorySegment(BYTES, data, ql + 32 + l, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                    IntVector high = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qh + l, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                    // Quants stay 0..63 here; the -32 offset folds into the scale FMA below.
+                    IntVector q1 = lowA.and(0xf).or(high.lanewise(VectorOperators.LSHL, 4).and(0x30));
+                    IntVector q2 = lowB.and(0xf).or(high.lanewise(VectorOperators.LSHL, 2).and(0x30));
                     IntVector q3 = lowA.lanewise(VectorOperators.LSHR, 4).or(high.and(0x30));
-                    IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.and(0xc0).lanewise(VectorOperators.LSHR, 2));
-                    acc0 = Simd.toFloats(q1.sub(32)).mul(d * scale(block, s))
-                            .fma(FloatVector.fromArray(FLOATS, x, xHalf + l), acc0);
-                    acc1 = Simd.toFloats(q2.sub(32)).mul(d * scale(block, s + 2))
-                            .fma(FloatVector.fromArray(FLOATS, x, xHalf + 32 + l), acc1);
-                    acc2 = Simd.toFloats(q3.sub(32)).mul(d * scale(block, s + 4))
-                            .fma(FloatVector.fromArray(FLOATS, x, xHalf + 64 + l), acc2);
-                    acc3 = Simd.toFloats(q4.sub(32)).mul(d * scale(block, s + 6))
-                            .fma(FloatVector.fromArray(FLOATS, x, xHalf + 96 + l), acc3);
+                    IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.lanewise(VectorOperators.LSHR, 2).and(0x30));
+                    float s1 = d * data.get(ValueLayout.JAVA_BYTE, s);
+                    float s2 = d * data.get(ValueLayout.JAVA_BYTE, s + 2);
+                    float s3 = d * data.get(ValueLayout.JAVA_BYTE, s + 4);
+                    float s4 = d * data.get(ValueLayout.JAVA_BYTE, s + 6);
+                    FloatVector w1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(s1, -32 * s1);
+                    FloatVector w2 = ((FloatVector) q2.convert(VectorOperators.I2F, 0)).fma(s2, -32 * s2);
+                    FloatVector w3 = ((FloatVector) q3.convert(VectorOperators.I2F, 0)).fma(s3, -32 * s3);
+                    FloatVector w4 = ((FloatVector) q4.convert(VectorOperators.I2F, 0)).fma(s4, -32 * s4);
+                    acc0 = w1.fma(FloatVector.fromArray(FLOATS, x, xHalf + l), acc0);
+                    acc1 = w2.fma(FloatVector.fromArray(FLOATS, x, xHalf + 32 + l), acc1);
+                    acc2 = w3.fma(FloatVector.fromArray(FLOATS, x, xHalf + 64 + l), acc2);
+                    acc3 = w4.fma(FloatVector.fromArray(FLOATS, x, xHalf + 96 + l), acc3);
                 }
             }
         }
@@ -79,25 +90,35 @@ final class Q6KMatrix extends WeightMatrix {
         long block = row * rowBytes + (long) (col / BLOCK_SIZE) * BLOCK_BYTES;
         for (int k = 0; k < numCols; k += BLOCK_SIZE, block += BLOCK_BYTES) {
             float d = Simd.f16(data, block + D_OFFSET);
-            for (int half = 0; half < 2; half++) {
-                long ql = block + 64L * half;
-                long qh = block + QH_OFFSET + 32L * half;
-                int out = dstOffset + k + 128 * half;
-                for (int l = 0; l < 32; l += LANES) {
-                    int s = 8 * half + l / 16;
-                    IntVector lowA = Simd.unsignedBytes(data, ql + l);
-                    IntVector lowB = Simd.unsignedBytes(data, ql + 32 + l);
-                    IntVector high = Simd.unsignedBytes(data, qh + l);
-                    IntVector q1 = lowA.and(0xf).or(high.and(0x03).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q2 = lowB.and(0xf).or(high.and(0x0c).lanewise(VectorOperators.LSHL, 2));
-                    IntVector q3 = lowA.lanewise(VectorOperators.LSHR, 4).or(high.and(0x30));
-                    IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.and(0xc0).lanewise(VectorOperators.LSHR, 2));
-                    Simd.toFloats(q1.sub(32)).mul(d * scale(block, s)).intoArray(dst, out + l);
-                    Simd.toFloats(q2.sub(32)).mul(d * scale(block, s + 2)).intoArray(dst, out + 32 + l);
-                    Simd.toFloats(q3.sub(32)).mul(d * scale(block, s + 4)).intoArray(dst, out + 64 + l);
-                    Simd.toFloats(q4.sub(32)).mul(d * scale(block, s + 6)).intoArray(dst, out + 96 + l);
-                }
-            }
+            dequantizeHalf(block, 0, d, dst, dstOffset + k);
+            dequantizeHalf(block, 1, d, dst, dstOffset + k + 128);
+        }
+    }
+
+    private void dequantizeHalf(long block, int half, float d, float[] dst, int dstOffset) {
+        long ql = block + 64L * half;
+        long qh = block + QH_OFFSET + 32L * half;
+        long scales = block + SCALES_OFFSET + 8L * half;
+        for (int l = 0; l < 32; l += LANES) {
+            long s = scales + l / 16;
+            IntVector lowA = (IntVector) ByteVector.fromMemorySegment(BYTES, data, ql + l, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+            IntVector lowB = (IntVector) ByteVector.fromMemorySegment(BYTES, data, ql + 32 + l, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+            IntVector high = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qh + l, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+            IntVector q1 = lowA.and(0xf).or(high.lanewise(VectorOperators.LSHL, 4).and(0x30));
+            IntVector q2 = lowB.and(0xf).or(high.lanewise(VectorOperators.LSHL, 2).and(0x30));
+            IntVector q3 = lowA.lanewise(VectorOperators.LSHR, 4).or(high.and(0x30));
+            IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.lanewise(VectorOperators.LSHR, 2).and(0x30));
+            float s1 = d * data.get(ValueLayout.JAVA_BYTE, s);
+            float s2 = d * data.get(ValueLayout.JAVA_BYTE, s + 2);
+            float s3 = d * data.get(ValueLayout.JAVA_BYTE, s + 4);
+            float s4 = d * data.get(ValueLayout.JAVA_BYTE, s + 6);
+            ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(s1, -32 * s1).intoArray(dst, dstOffset + l);
+            ((FloatVector) q2.convert(VectorOperators.I2F, 0)).fma(s2, -32 * s2).intoArray(dst, dstOffset + 32 + l);
+            ((FloatVector) q3.convert(VectorOperators.I2F, 0)).fma(s3, -32 * s3).intoArray(dst, dstOffset + 64 + l);
+            ((FloatVector) q4.convert(VectorOperators.I2F, 0)).fma(s4, -32 * s4).intoArray(dst, dstOffset + 96 + l);
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.kvasir.engine.kernel;
 
+import static io.kvasir.engine.kernel.Simd.BYTES;
 import static io.kvasir.engine.kernel.Simd.FLOATS;
 import static io.kvasir.engine.kernel.Simd.LANES;
+import static io.kvasir.engine.kernel.Simd.LE;
 
 import java.lang.foreign.MemorySegment;
 
 import io.kvasir.engine.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -31,9 +34,12 @@ final class Q8_0Matrix extends WeightMatrix {
         for (int b = 0; b < numBlocks; b++, block += BLOCK_BYTES) {
             int xBlock = xOffset + b * BLOCK_SIZE;
             // Sum q * x over the block first so the scale costs one multiply per block, not per lane.
-            FloatVector sum = Simd.signedBytes(data, block + 2).mul(FloatVector.fromArray(FLOATS, x, xBlock));
+            FloatVector sum = ((FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2, LE)
+                    .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(FloatVector.fromArray(FLOATS, x, xBlock));
             for (int i = LANES; i < BLOCK_SIZE; i += LANES) {
-                sum = Simd.signedBytes(data, block + 2 + i).fma(FloatVector.fromArray(FLOATS, x, xBlock + i), sum);
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0);
+                sum = q.fma(FloatVector.fromArray(FLOATS, x, xBlock + i), sum);
             }
             acc = sum.fma(FloatVector.broadcast(FLOATS, Simd.f16(data, block)), acc);
         }
@@ -47,7 +53,9 @@ final class Q8_0Matrix extends WeightMatrix {
         for (int j = 0; j < numCols; j += BLOCK_SIZE, block += BLOCK_BYTES) {
             FloatVector d = FloatVector.broadcast(FLOATS, Simd.f16(data, block));
             for (int i = 0; i < BLOCK_SIZE; i += LANES) {
-                Simd.signedBytes(data, block + 2 + i).mul(d).intoArray(dst, dstOffset + j + i);
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0);
+                q.mul(d).intoArray(dst, dstOffset + j + i);
             }
         }
     }

@@ -4,21 +4,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector shapes every kernel uses and the loads that widen packed weights to float lanes.
+ * The vector shapes every kernel uses, and scalar helpers.
  *
  * <p>{@link #LANES} is 16 on AVX-512 and 8 on AVX2 (or anything narrower, where 256-bit vectors are
  * emulated). Quantised kernels walk 32-element blocks in steps of {@code LANES}, so both divide 32.
- * The helpers are small static methods that C2 inlines, so their vector results are never boxed.
+ *
+ * <p>There are deliberately no helpers returning vectors: C2 stops inlining ordinary methods once a
+ * kernel's graph passes {@code NodeCountInliningCutoff}, and a vector returned by a call that was not
+ * inlined is boxed on the heap, which made the K-quant kernels ten times slower. The Vector API's own
+ * methods are force-inlined, so kernels call them directly; scalar helpers are harmless.
  */
 final class Simd {
 
@@ -29,6 +28,8 @@ final class Simd {
     /** {@code LANES} shorts: widens to one float vector. */
     static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+    /** Doubles of the float shape: a broadcast double puts the same pair of floats in every lane pair. */
+    static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
@@ -48,45 +49,6 @@ final class Simd {
     /** The f16 at {@code offset} as a float. */
     static float f16(MemorySegment segment, long offset) {
         return Float.float16ToFloat(segment.get(SHORT_LE, offset));
-    }
-
-    /** {@code LANES} signed bytes at {@code offset}, widened to floats. */
-    static FloatVector signedBytes(MemorySegment segment, long offset) {
-        return (FloatVector) ByteVector.fromMemorySegment(BYTES, segment, offset, LE)
-                .convertShape(VectorOperators.B2F, FLOATS, 0);
-    }
-
-    /** {@code LANES} unsigned bytes at {@code offset}, widened to ints. */
-    static IntVector unsignedBytes(MemorySegment segment, long offset) {
-        return (IntVector) ByteVector.fromMemorySegment(BYTES, segment, offset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-    }
-
-    /** Int lanes to float lanes. */
-    static FloatVector toFloats(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
-    }
-
-    /**
-     * {@code LANES} IEEE half-precision values at {@code offset} as floats, exactly (subnormals, infinities
-     * and NaN included). The magnitude bits shifted into float position and scaled by 2^112 re-bias the
-     * exponent; the all-ones exponent is restored separately.
-     */
-    static FloatVector halfs(MemorySegment segment, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SHORTS, segment, offset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0);
-        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector bits = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> infOrNan = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
-        bits = bits.blend(bits.or(0x7f800000), infOrNan);
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    /** {@code LANES} bfloat16 values at {@code offset} as floats. */
-    static FloatVector bfloat16s(MemorySegment segment, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SHORTS, segment, offset, LE)
-                .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0);
-        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /** One bfloat16 as a float. */

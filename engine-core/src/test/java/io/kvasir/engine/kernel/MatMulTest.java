@@ -80,19 +80,19 @@ class MatMulTest {
     }
 
     @Test
-    void largeBatchesUseEveryMicroKernelShape() {
-        // Lane groups 1..7 cover the 3-, 2- and 1-group kernels and their combinations.
-        int lanes = Simd.LANES;
+    void largeBatchesUseEveryMicroKernelCombination() {
+        // Lane groups 1..13 cover the 6-, 4-, 2- and 1-group kernels alone and combined (13 = 6 + 6 + 1).
+        int groupRows = GemmKernels.ROWS_PER_GROUP;
         int numCombinations = 0;
         for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.F16}) {
             int rows = 45;
-            int cols = 768;
+            int cols = 768 + (type == GgmlType.F16 ? 5 : 0);
             MemorySegment data = TestWeights.randomMatrix(type, rows, cols, 5 + type.id());
             WeightMatrix w = WeightMatrix.of(type, data, rows, cols);
             float[][] weights = ReferenceDequantizer.dequantizeMatrix(type, data, rows, cols);
             MatMul matMul = new MatMul(threeThreads);
-            for (int groups = 1; groups <= 7; groups++) {
-                int batch = groups * lanes - (groups % 2);
+            for (int groups = 1; groups <= 13; groups++) {
+                int batch = Math.max(MatMul.MIN_GEMM_BATCH, groups * groupRows - (groups % 2));
                 float[] x = TestWeights.randomActivations(batch * cols, 77 + groups);
                 float[] out = new float[batch * rows];
                 matMul.multiply(w, x, batch, out);
@@ -100,7 +100,7 @@ class MatMulTest {
                 numCombinations++;
             }
         }
-        assertThat(numCombinations).isEqualTo(3 * 7);
+        assertThat(numCombinations).isEqualTo(3 * 13);
     }
 
     @Test
