@@ -14,6 +14,7 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.KvCodec;
 import io.kvasir.api.plugin.OffloadTier;
 import io.kvasir.api.plugin.PluginKind;
 import io.kvasir.api.plugin.PreemptionPolicy;
@@ -80,8 +81,11 @@ public final class Engine implements AutoCloseable {
         this.config = config;
         LlamaConfig modelConfig = model.config();
         this.maxContextTokens = config.maxContextTokens() > 0 ? config.maxContextTokens() : modelConfig.contextLength();
-        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS,
-                config.kvCacheBytes() / (model.kvBytesPerToken() * config.blockSize()));
+        CacheProfile profile = config.cacheProfile();
+        KvCodec codec = registry.create(PluginKind.KV_CODEC, profile.codec().name(), profile.codec().config(), KvCodec.class);
+        long bytesPerBlock = PagedKvMemory.bytesPerBlock(codec, modelConfig.numLayers(), config.blockSize(),
+                modelConfig.numKvHeads(), modelConfig.headDim());
+        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS, config.kvCacheBytes() / bytesPerBlock);
         int blocksPerSequence = (maxContextTokens + config.blockSize() - 1) / config.blockSize();
         if (numBlocks < blocksPerSequence) {
             throw new IllegalArgumentException("a KV cache of " + config.kvCacheBytes() + " bytes holds " + numBlocks
@@ -92,11 +96,10 @@ public final class Engine implements AutoCloseable {
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
         this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens);
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
-                modelConfig.numKvHeads(), modelConfig.headDim());
+                modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
         this.registry = registry;
-        CacheProfile profile = config.cacheProfile();
         String schedulingName = profile.scheduling().name();
         SchedulingPolicy policy = registry.create(PluginKind.SCHEDULING, schedulingName, profile.scheduling().config(),
                 SchedulingPolicy.class);
@@ -146,6 +149,16 @@ public final class Engine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /** The KV memory's bytes per token with this engine's codec (amortised over a full block). */
+    public double kvBytesPerToken() {
+        return kvMemory.bytesPerToken();
+    }
+
+    /** The KV memory this engine holds, in bytes. */
+    public long kvMemoryBytes() {
+        return kvMemory.byteSize();
     }
 
     /** The longest sequence (prompt plus output) a request may reach. */

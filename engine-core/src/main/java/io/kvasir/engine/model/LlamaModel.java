@@ -1,7 +1,6 @@
 package io.kvasir.engine.model;
 
-import java.lang.foreign.MemorySegment;
-
+import io.kvasir.api.plugin.KvBlockLayout;
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.ParallelTask;
@@ -171,16 +170,14 @@ public final class LlamaModel {
         int headDim = config.headDim();
         int kvDim = config.kvDim();
         int blockSize = kv.blockSize();
-        MemorySegment keys = kv.keys(layer);
-        MemorySegment values = kv.values(layer);
+        KvBlockLayout layout = kv.layout();
         for (int t = 0; t < batch.numTokens(); t++) {
             int pos = batch.position(t);
             int block = batch.blockTable(batch.seqOfToken(t))[pos / blockSize];
             int slot = pos % blockSize;
             for (int h = 0; h < config.numKvHeads(); h++) {
-                long dst = kv.offset(block, h, slot) * Float.BYTES;
-                MemorySegment.copy(k, t * kvDim + h * headDim, keys, PagedKvMemory.FLOAT, dst, headDim);
-                MemorySegment.copy(v, t * kvDim + h * headDim, values, PagedKvMemory.FLOAT, dst, headDim);
+                int offset = t * kvDim + h * headDim;
+                layout.write(kv.region(layer, block, h), slot, k, offset, v, offset);
             }
         }
     }
@@ -210,46 +207,27 @@ public final class LlamaModel {
             }
         }
 
+        /** softmax(q·K / sqrt(d)) · V over the sequence's positions 0..pos, block by block on the encoded KV. */
         private void attend(int t, int head, float[] scores) {
             int headDim = config.headDim();
             int kvHead = head / config.groupSize();
             int pos = batch.position(t);
             int[] blockTable = batch.blockTable(batch.seqOfToken(t));
             int blockSize = kv.blockSize();
-            MemorySegment keys = kv.keys(layer);
-            MemorySegment values = kv.values(layer);
+            KvBlockLayout layout = kv.layout();
             int qOff = t * config.qDim() + head * headDim;
             float scale = (float) (1.0 / Math.sqrt(headDim));
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j <= pos; j++) {
-                long kOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
-                float s = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    s += q[qOff + d] * keys.getAtIndex(PagedKvMemory.FLOAT, kOff + d);
-                }
-                s *= scale;
-                scores[j] = s;
-                if (s > max) {
-                    max = s;
-                }
+            int numPositions = pos + 1;
+            for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
+                int n = Math.min(blockSize, numPositions - start);
+                layout.keyScores(kv.region(layer, blockTable[j], kvHead), n, q, qOff, scale, scores, start);
             }
-            float sum = 0f;
-            for (int j = 0; j <= pos; j++) {
-                float e = (float) Math.exp(scores[j] - max);
-                scores[j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
+            VectorOps.softmax(scores, 0, numPositions);
             int outOff = t * config.qDim() + head * headDim;
-            for (int d = 0; d < headDim; d++) {
-                attnOut[outOff + d] = 0f;
-            }
-            for (int j = 0; j <= pos; j++) {
-                long vOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
-                float p = scores[j] * inv;
-                for (int d = 0; d < headDim; d++) {
-                    attnOut[outOff + d] += p * values.getAtIndex(PagedKvMemory.FLOAT, vOff + d);
-                }
+            java.util.Arrays.fill(attnOut, outOff, outOff + headDim, 0f);
+            for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
+                int n = Math.min(blockSize, numPositions - start);
+                layout.accumulateValues(kv.region(layer, blockTable[j], kvHead), n, scores, start, attnOut, outOff);
             }
         }
     }

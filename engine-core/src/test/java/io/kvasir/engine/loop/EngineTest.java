@@ -231,6 +231,27 @@ class EngineTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"f16", "int8", "fp8-e4m3", "int4-kivi"})
+    void everyKvCodecServesRequestsAndStaysCloseToTheExactCache(String codec) throws Exception {
+        int[] prompt = longPrompt(50);
+        int[] exact;
+        try (Engine engine = Engine.start(model, config())) {
+            exact = generate(engine, "exact", prompt, greedy(12));
+        }
+        EngineConfig encoded = config().withCacheProfile(CacheProfile.defaults().withCodec(StrategyChoice.of(codec)));
+        try (Engine engine = Engine.start(model, encoded)) {
+            int[] tokens = generate(engine, "encoded", prompt, greedy(12));
+            assertThat(tokens).hasSize(12);
+            assertThat(tokens[0]).as("first token with %s", codec).isEqualTo(exact[0]);
+            if (codec.equals("f16")) {
+                assertThat(tokens).containsExactly(exact);
+            }
+            assertThat(engine.kvBytesPerToken()).isLessThan(model.kvBytesPerToken());
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
     /** A prompt of real story tokens: BOS then cycling over a sentence. */
     static int[] longPrompt(int length) {
         int[] sentence = {403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315};
