@@ -362,8 +362,19 @@ public final class Engine implements AutoCloseable {
     }
 
     private void emitNextToken(Request request, float[] logits, int offset, int vocabSize, long now) {
-        RequestDecoder decoder = decoderOf(request);
-        TokenOutput output = decoder.next(request, logits, offset, vocabSize);
+        RequestDecoder decoder;
+        TokenOutput output;
+        try {
+            decoder = decoderOf(request);
+            output = decoder.next(request, logits, offset, vocabSize);
+        } catch (RuntimeException e) {
+            // A listener or sampler that fails affects only its own request.
+            scheduler.finish(request);
+            live.remove(request.requestId());
+            numQueued.decrementAndGet();
+            notifyError(request, e);
+            return;
+        }
         request.markFirstToken(now);
         counters.tokensGenerated.incrementAndGet();
         FinishReason finish = decoder.finishReason();
