@@ -105,8 +105,6 @@ public final class Int4KiviLayout implements KvBlockLayout {
         return totalBytes;
     }
 
-    // ---------------------------------------------------------------- writing
-
     @Override
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
@@ -128,7 +126,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         float absMax = Shapes.absMax(k, kOffset, headDim);
         region.set(FLOAT, tokenScales + 4L * slot, absMax / 127f);
         for (int d = 0; d < headDim; d++) {
-            float code = absMax == 0f ? 0f : Math.round(k[kOffset + d] / absMax * 127f);
+            int code = absMax == 0f ? 0 : Math.round(k[kOffset + d] / absMax * 127f);
             region.set(ValueLayout.JAVA_BYTE, staged(d, slot), (byte) code);
         }
     }
@@ -214,8 +212,6 @@ public final class Int4KiviLayout implements KvBlockLayout {
             }
         }
     }
-
-    // ---------------------------------------------------------------- reading
 
     @Override
     public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {

@@ -63,7 +63,7 @@ public final class Int8Layout implements KvBlockLayout {
         region.set(FLOAT, scaleAt, absMax / MAX_CODE);
         // Dividing by absMax (not multiplying by 127 / absMax) stays finite for subnormal absMax.
         for (int d = 0; d < headDim; d++) {
-            float code = absMax == 0f ? 0f : Math.round(x[offset + d] / absMax * MAX_CODE);
+            int code = absMax == 0f ? 0 : Math.round(x[offset + d] / absMax * MAX_CODE);
             region.set(ValueLayout.JAVA_BYTE, row + d, (byte) code);
         }
     }
