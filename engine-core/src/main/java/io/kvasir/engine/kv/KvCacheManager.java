@@ -203,6 +203,30 @@ public final class KvCacheManager {
     }
 
     /**
+     * Shrinks a sequence to its first {@code numTokens} slots (after an eviction policy compacted the kept
+     * slots to the front): blocks past them go back to the pool.
+     */
+    public void truncate(KvSequence seq, int numTokens) {
+        BlockTable table = live(seq).table;
+        if (numTokens < 0 || numTokens > table.numTokens()) {
+            throw new IllegalArgumentException("cannot truncate a sequence of " + table.numTokens() + " tokens to " + numTokens);
+        }
+        int numBlocksKept = BlockTable.ceilDiv(numTokens, blockSize);
+        int numFreed = 0;
+        while (table.numBlocks() > numBlocksKept) {
+            int blockId = table.removeLast();
+            if (lastReferenceHook == null || pool.refCount(blockId) != 1 || !lastReferenceHook.retain(blockId)) {
+                pool.free(blockId);
+            }
+            numFreed++;
+        }
+        table.setNumTokens(numTokens);
+        if (numFreed > 0) {
+            seq.account.addBlocks(nanoTime.getAsLong(), -numFreed);
+        }
+    }
+
+    /**
      * Starts a sequence that shares all of the parent's blocks and tokens (for {@code n > 1} sampling).
      * Whichever of the two next writes into a shared, partly filled last block gets its own copy first.
      * The child is charged to the parent's tenant.

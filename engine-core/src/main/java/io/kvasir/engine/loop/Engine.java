@@ -14,6 +14,7 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.KvCodec;
 import io.kvasir.api.plugin.OffloadTier;
 import io.kvasir.api.plugin.PluginKind;
@@ -67,6 +68,7 @@ public final class Engine implements AutoCloseable {
     private final Thread loopThread;
     private final PluginRegistry registry;
     private final @Nullable TierSwapSpace swapSpace;
+    private final @Nullable SequenceEvictor evictor;
     private volatile boolean closed;
     private volatile @Nullable Throwable lastFailure;
     // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
@@ -94,7 +96,8 @@ public final class Engine implements AutoCloseable {
         }
         this.executor = new ParallelExecutor(config.numThreads());
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
-        this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens);
+        this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens,
+                config.maxRunningRequests());
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
@@ -109,6 +112,18 @@ public final class Engine implements AutoCloseable {
             PrefixIndex index = registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
                     profile.prefixIndex().config(), PrefixIndex.class);
             scheduler.setPrefixCache(new PrefixCache(index, kvCache));
+        }
+        if (!profile.eviction().name().equals("none")) {
+            if (!profile.prefixIndex().isNone()) {
+                throw new IllegalArgumentException("eviction '" + profile.eviction().name() + "' needs prefix index 'none': "
+                        + "evicting positions breaks the correspondence between a sequence's blocks and its token prefix");
+            }
+            EvictionPolicy eviction = registry.create(PluginKind.EVICTION, profile.eviction().name(),
+                    profile.eviction().config(), EvictionPolicy.class);
+            this.evictor = new SequenceEvictor(eviction, kvCache, kvMemory, modelConfig.headDim(), maxContextTokens);
+        } else {
+            registry.provider(PluginKind.EVICTION, "none");
+            this.evictor = null;
         }
         PreemptionPolicy preemption = registry.create(PluginKind.PREEMPTION, profile.preemption().name(),
                 profile.preemption().config(), PreemptionPolicy.class);
@@ -327,11 +342,21 @@ public final class Engine implements AutoCloseable {
             int[] blockIds = blockIdScratch[i];
             kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
             int seq = forwardBatch.addSequence(blockIds);
+            int numNew = scheduled.numNewTokens(i);
             int from = request.numComputedTokens();
-            int to = from + scheduled.numNewTokens(i);
+            int to = from + numNew;
+            int slot = kvCache.numTokens(request.kvSequence()) - numNew;
             boolean samples = to == request.numTokens();
-            for (int p = from; p < to; p++) {
-                forwardBatch.addToken(seq, request.token(p), p, samples && p == to - 1);
+            if (evictor != null) {
+                request.ensureSlotCapacity(slot + numNew);
+            }
+            for (int p = from; p < to; p++, slot++) {
+                boolean collect = false;
+                if (evictor != null) {
+                    request.slotPositions()[slot] = p;
+                    collect = evictor.collectsAttention(request, p);
+                }
+                forwardBatch.addToken(seq, request.token(p), p, slot, samples && p == to - 1, collect);
             }
         }
         long stepStart = System.nanoTime();
@@ -349,12 +374,19 @@ public final class Engine implements AutoCloseable {
             boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
                     && request.numComputedTokens() == request.numTokens() - 1;
             int numBlocks = kvCache.blockTable(request.kvSequence()).numBlocks();
+            boolean wasInPrefill = request.numComputedTokens() < request.numPromptTokens();
             request.advanceComputed(numNew);
             if (prefixCache != null) {
                 prefixCache.publish(request);
             }
             boolean samples = request.numUncomputedTokens() == 0;
             scheduler.charge(request, decoding ? 0 : numNew, samples ? 1 : 0, numBlocks * stepSeconds);
+            if (evictor != null) {
+                if (evictor.needsAttentionStats()) {
+                    forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
+                }
+                evictor.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+            }
             if (samples) {
                 emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
             }

@@ -41,6 +41,9 @@ public final class LlamaModel {
     private final float[] logitsInput;
     private final float[] logits;
     private final float[][] scoreScratch;
+    private final int maxSeqs;
+    /** Per worker, per batch sequence, per slot: attention weight received this step (summed over layers and heads). */
+    private final float[][] attentionStats;
     private final AttentionTask attentionTask = new AttentionTask();
 
     /**
@@ -48,6 +51,14 @@ public final class LlamaModel {
      * @param maxPositions the longest sequence (context) the caller will run
      */
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions) {
+        this(config, weights, executor, maxTokens, maxPositions, 1);
+    }
+
+    /**
+     * @param maxSeqs the most sequences one step may carry (sizes the attention statistics)
+     */
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions,
+            int maxSeqs) {
         if (maxTokens <= 0 || maxPositions <= 0) {
             throw new IllegalArgumentException("maxTokens and maxPositions must be positive");
         }
@@ -79,6 +90,8 @@ public final class LlamaModel {
         logitsInput = new float[maxTokens * dim];
         logits = new float[maxTokens * config.vocabSize()];
         scoreScratch = new float[executor.numThreads()][maxPositions];
+        this.maxSeqs = maxSeqs;
+        attentionStats = new float[executor.numThreads()][];
     }
 
     public LlamaConfig config() {
@@ -100,6 +113,7 @@ public final class LlamaModel {
      */
     public float[] forward(ForwardBatch batch, PagedKvMemory kv) {
         int numTokens = batch.numTokens();
+        clearAttentionStats(batch);
         if (numTokens == 0) {
             return logits;
         }
@@ -172,9 +186,9 @@ public final class LlamaModel {
         int blockSize = kv.blockSize();
         KvBlockLayout layout = kv.layout();
         for (int t = 0; t < batch.numTokens(); t++) {
-            int pos = batch.position(t);
-            int block = batch.blockTable(batch.seqOfToken(t))[pos / blockSize];
-            int slot = pos % blockSize;
+            int cacheSlot = batch.slot(t);
+            int block = batch.blockTable(batch.seqOfToken(t))[cacheSlot / blockSize];
+            int slot = cacheSlot % blockSize;
             for (int h = 0; h < config.numKvHeads(); h++) {
                 int offset = t * kvDim + h * headDim;
                 layout.write(kv.region(layer, block, h), slot, k, offset, v, offset);
@@ -203,31 +217,73 @@ public final class LlamaModel {
             int to = (int) ((long) total * (chunk + 1) / numChunks);
             float[] scores = scoreScratch[worker];
             for (int i = from; i < to; i++) {
-                attend(i / numHeads, i % numHeads, scores);
+                attend(i / numHeads, i % numHeads, scores, worker);
             }
         }
 
         /** softmax(q·K / sqrt(d)) · V over the sequence's positions 0..pos, block by block on the encoded KV. */
-        private void attend(int t, int head, float[] scores) {
+        private void attend(int t, int head, float[] scores, int worker) {
             int headDim = config.headDim();
             int kvHead = head / config.groupSize();
-            int pos = batch.position(t);
-            int[] blockTable = batch.blockTable(batch.seqOfToken(t));
+            int seq = batch.seqOfToken(t);
+            int[] blockTable = batch.blockTable(seq);
             int blockSize = kv.blockSize();
             KvBlockLayout layout = kv.layout();
             int qOff = t * config.qDim() + head * headDim;
             float scale = (float) (1.0 / Math.sqrt(headDim));
-            int numPositions = pos + 1;
+            int numPositions = batch.slot(t) + 1;
             for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
                 int n = Math.min(blockSize, numPositions - start);
                 layout.keyScores(kv.region(layer, blockTable[j], kvHead), n, q, qOff, scale, scores, start);
             }
             VectorOps.softmax(scores, 0, numPositions);
+            if (batch.collectsAttention(t)) {
+                float[] stats = attentionStats[worker];
+                int base = seq * maxPositions;
+                for (int j = 0; j < numPositions; j++) {
+                    stats[base + j] += scores[j];
+                }
+            }
             int outOff = t * config.qDim() + head * headDim;
             java.util.Arrays.fill(attnOut, outOff, outOff + headDim, 0f);
             for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
                 int n = Math.min(blockSize, numPositions - start);
                 layout.accumulateValues(kv.region(layer, blockTable[j], kvHead), n, scores, start, attnOut, outOff);
+            }
+        }
+    }
+
+    private void clearAttentionStats(ForwardBatch batch) {
+        boolean any = false;
+        for (int t = 0; t < batch.numTokens() && !any; t++) {
+            any = batch.collectsAttention(t);
+        }
+        if (!any) {
+            return;
+        }
+        if (batch.numSeqs() > maxSeqs) {
+            throw new IllegalArgumentException("attention statistics sized for " + maxSeqs + " sequences");
+        }
+        for (int w = 0; w < attentionStats.length; w++) {
+            if (attentionStats[w] == null) {
+                attentionStats[w] = new float[maxSeqs * maxPositions];
+            }
+            java.util.Arrays.fill(attentionStats[w], 0, batch.numSeqs() * maxPositions, 0f);
+        }
+    }
+
+    /**
+     * Adds the attention weight each slot of batch sequence {@code seq} received in the last step (from tokens
+     * that asked to collect it, summed over layers and heads) to {@code into[0..numSlots)}.
+     */
+    public void addAttentionStats(int seq, int numSlots, float[] into) {
+        for (float[] stats : attentionStats) {
+            if (stats == null) {
+                return;
+            }
+            int base = seq * maxPositions;
+            for (int j = 0; j < numSlots; j++) {
+                into[j] += stats[base + j];
             }
         }
     }

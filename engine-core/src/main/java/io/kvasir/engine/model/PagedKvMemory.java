@@ -100,6 +100,29 @@ public final class PagedKvMemory implements AutoCloseable {
         return regions[layer][block * numKvHeads + kvHead];
     }
 
+    /**
+     * Moves the slots {@code keep[0..numKept)} (ascending) of a sequence to its slots {@code 0..numKept-1}, in
+     * every layer and KV head, decoding and re-encoding through the codec so that layouts that quantise a
+     * whole block (KIVI) stay consistent.
+     *
+     * @param blockIds the sequence's block table
+     * @param k scratch of at least {@code numKept × headDim} floats
+     * @param v scratch of the same size
+     */
+    public void compact(int[] blockIds, int[] keep, int numKept, float[] k, float[] v, int headDim) {
+        for (int l = 0; l < layers.length; l++) {
+            for (int h = 0; h < numKvHeads; h++) {
+                for (int i = 0; i < numKept; i++) {
+                    int slot = keep[i];
+                    layout.read(region(l, blockIds[slot / blockSize], h), slot % blockSize, k, i * headDim, v, i * headDim);
+                }
+                for (int i = 0; i < numKept; i++) {
+                    layout.write(region(l, blockIds[i / blockSize], h), i % blockSize, k, i * headDim, v, i * headDim);
+                }
+            }
+        }
+    }
+
     /** Copies a block's K and V in every layer (copy-on-write of a shared last block). */
     public void copyBlock(int srcBlock, int dstBlock) {
         long blockBytes = regionBytes * numKvHeads;

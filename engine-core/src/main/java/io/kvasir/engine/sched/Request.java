@@ -42,6 +42,9 @@ public final class Request implements SchedulingPolicy.Candidate {
     private int numCachedPrefixEstimate;
     private int numBlocksPublished;
     private int numSwappedTokens;
+    private int numSwappedSlots;
+    private int[] slotPositions = new int[0];
+    private float[] slotScores = new float[0];
 
     public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
         this.spec = spec;
@@ -153,6 +156,11 @@ public final class Request implements SchedulingPolicy.Candidate {
         }
     }
 
+    /** Forgets the slot statistics: the request recomputes from scratch. */
+    void clearSlotScores() {
+        Arrays.fill(slotScores, 0f);
+    }
+
     /** Marks tokens whose KV came back from the swap space. */
     void resumeSwapped(int numTokens) {
         assert numComputedTokens == 0 && numTokens <= this.numTokens;
@@ -198,13 +206,38 @@ public final class Request implements SchedulingPolicy.Candidate {
         status = Status.RUNNING;
     }
 
+    /** The position each cache slot holds (slots and positions differ once an eviction policy dropped some). */
+    public int[] slotPositions() {
+        return slotPositions;
+    }
+
+    /** Attention statistics per cache slot, for eviction policies that need them. */
+    public float[] slotScores() {
+        return slotScores;
+    }
+
+    /** Makes room to track {@code numSlots} slots. */
+    public void ensureSlotCapacity(int numSlots) {
+        if (slotPositions.length < numSlots) {
+            int capacity = Math.max(numSlots, slotPositions.length * 2);
+            slotPositions = Arrays.copyOf(slotPositions, capacity);
+            slotScores = Arrays.copyOf(slotScores, capacity);
+        }
+    }
+
     /** Tokens whose KV sits in the swap space while the request waits (0 when it recomputes). */
     public int numSwappedTokens() {
         return numSwappedTokens;
     }
 
-    void setNumSwappedTokens(int numTokens) {
+    /** Cache slots the swapped KV fills (fewer than the tokens when an eviction policy dropped positions). */
+    public int numSwappedSlots() {
+        return numSwappedSlots;
+    }
+
+    void setSwapped(int numTokens, int numSlots) {
         this.numSwappedTokens = numTokens;
+        this.numSwappedSlots = numSlots;
     }
 
     /** Drops the KV: the request goes back to waiting and recomputes everything when resumed. */

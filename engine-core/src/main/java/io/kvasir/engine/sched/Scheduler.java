@@ -231,7 +231,7 @@ public final class Scheduler {
      */
     private boolean swapIn(Request request, KvSequence sequence) {
         int numTokens = request.numSwappedTokens();
-        if (!allocate(sequence, numTokens)) {
+        if (!allocate(sequence, request.numSwappedSlots())) {
             kvCache.free(sequence);
             return false;
         }
@@ -239,8 +239,9 @@ public final class Scheduler {
         if (swapSpace != null) {
             swapSpace.discard(request);
         }
-        request.setNumSwappedTokens(0);
+        request.setSwapped(0, 0);
         if (!restored) {
+            request.clearSlotScores();
             kvCache.free(sequence);
             return false;
         }
@@ -253,6 +254,7 @@ public final class Scheduler {
         KvSequence sequence = victim.kvSequence();
         int numComputed = victim.numComputedTokens();
         int numBlocks = kvCache.blockTable(sequence).numBlocks();
+        int numSlots = kvCache.numTokens(sequence);
         boolean swapped = false;
         if (swapSpace != null && preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed) == PreemptionPolicy.Mode.SWAP) {
             swapped = swapSpace.swapOut(victim, kvCache.blockTable(sequence));
@@ -260,8 +262,10 @@ public final class Scheduler {
         kvCache.free(sequence);
         victim.preempt();
         if (swapped) {
-            victim.setNumSwappedTokens(numComputed);
+            victim.setSwapped(numComputed, numSlots);
             numSwapsOut++;
+        } else {
+            victim.clearSlotScores();
         }
         waiting.addFirst(victim);
         batch.countPreemption();
@@ -283,7 +287,7 @@ public final class Scheduler {
     private void notifyFinished(Request request) {
         if (request.numSwappedTokens() > 0 && swapSpace != null) {
             swapSpace.discard(request);
-            request.setNumSwappedTokens(0);
+            request.setSwapped(0, 0);
         }
         try {
             policy.onFinished(request);

@@ -252,6 +252,50 @@ class EngineTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"streaming", "h2o", "snapkv"})
+    void evictionKeepsASequenceWithinItsBudgetAndFreesTheBlocks(String policy) throws Exception {
+        java.util.Map<String, Object> budget = policy.equals("snapkv")
+                ? java.util.Map.of("budget_tokens", 48, "evict_chunk", 16, "window", 8)
+                : java.util.Map.of("budget_tokens", 48, "evict_chunk", 16);
+        EngineConfig evicting = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(StrategyChoice.of(policy, budget)));
+        try (Engine engine = Engine.start(model, evicting)) {
+            MaxBlocksListener listener = new MaxBlocksListener(engine);
+            engine.submit(GenerationRequest.of("long", longPrompt(40), greedy(300)), listener);
+            GenerationResult result = listener.await();
+            assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(result.numGeneratedTokens()).isEqualTo(300);
+            // 340 positions, but the cache never holds more than budget + chunk slots (+1 partly filled block).
+            assertThat(listener.maxBlocks).as(policy).isLessThanOrEqualTo((48 + 16) / 16 + 1);
+            assertThat(listener.text.toString()).isNotBlank();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
+    @Test
+    void evictionWithPrefixCachingIsRefusedWithAClearMessage() {
+        EngineConfig both = config().withCacheProfile(CacheProfile.defaults().withEviction(StrategyChoice.of("streaming")));
+        assertThatThrownBy(() -> Engine.start(model, both)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs prefix index 'none'");
+    }
+
+    /** Records the most blocks the engine held while the request ran. */
+    private static final class MaxBlocksListener extends CollectingListener {
+        private final Engine engine;
+        volatile int maxBlocks;
+
+        MaxBlocksListener(Engine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public synchronized void onToken(io.kvasir.api.TokenOutput token) {
+            super.onToken(token);
+            maxBlocks = Math.max(maxBlocks, engine.stats().numBlocksHeldByRequests());
+        }
+    }
+
     /** A prompt of real story tokens: BOS then cycling over a sentence. */
     static int[] longPrompt(int length) {
         int[] sentence = {403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315};

@@ -3,7 +3,6 @@ package io.kvasir.plugins.codec.internal;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -11,8 +10,9 @@ import jdk.incubator.vector.VectorOperators;
  * infinities, {@code S.1111.111} is NaN, so the largest finite magnitude is 448 ({@code 0x7E}).
  *
  * <p>Scalar decoding goes through a 256-entry table. {@link #toFloats} decodes a vector with integer lane
- * operations instead (a gather per lane would cost more than the arithmetic); tests check it against the
- * table for every code.
+ * operations instead (a gather per lane would cost more than the arithmetic), the way {@link Half#toFloats}
+ * does: the code's bits moved into float position read as 2^-120 times its value; tests check it against
+ * the table for every code.
  */
 public final class Fp8E4m3 {
 
@@ -21,6 +21,7 @@ public final class Fp8E4m3 {
     private static final int MAX_CODE = 0x7e;
     private static final int EXPONENT_REBIAS = (127 - 7) << 23;
     private static final float SMALLEST_NORMAL = 0x1p-6f;
+    private static final int SIGN_EXPONENT_MANTISSA = 0x87f00000;
 
     private static final float[] TABLE = new float[256];
 
@@ -66,15 +67,16 @@ public final class Fp8E4m3 {
         return (byte) (sign | code);
     }
 
-    /** Lanes {@code part*L ..} of a chunk of E4M3 codes as floats; NaN codes decode to garbage. */
+    /**
+     * Lanes {@code part*L ..} of a chunk of E4M3 codes as floats; NaN codes decode to garbage. Kept under
+     * C2's 35-byte always-inline size, as {@link Half#toFloats} is.
+     */
     public static FloatVector toFloats(ByteVector codes, int part) {
-        IntVector bits = Lanes.widen(codes, part);
-        IntVector magnitude = bits.and(0x7f);
-        IntVector sign = bits.and(0x80).lanewise(VectorOperators.LSHL, 24);
-        // A subnormal m·2^-9 is read as the normal 2^-7·(1 + m/8); 2x - 2^-6 recovers it exactly.
-        FloatVector normal = magnitude.lanewise(VectorOperators.LSHL, 20).add(EXPONENT_REBIAS).reinterpretAsFloats();
-        VectorMask<Float> subnormal = magnitude.compare(VectorOperators.LT, 0x08).cast(Lanes.F);
-        FloatVector value = normal.blend(normal.fma(2f, -SMALLEST_NORMAL), subnormal);
-        return value.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return decode(Lanes.widen(codes, part));
+    }
+
+    /** {@code bits} is sign-extended: after the shift bit 31 is the sign, bits 27-30 copies the mask clears. */
+    private static FloatVector decode(IntVector bits) {
+        return bits.lanewise(VectorOperators.LSHL, 20).and(SIGN_EXPONENT_MANTISSA).reinterpretAsFloats().mul(0x1p120f);
     }
 }

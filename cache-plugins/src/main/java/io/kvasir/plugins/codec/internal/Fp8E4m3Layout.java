@@ -88,50 +88,32 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
         int bound = headDim - headDim % E;
         long rowBytes = headDim;
         int t = 0;
-        for (; t + 4 <= numSlots; t += 4) {
+        // Two slots share each q load and give two independent FMA chains; the decoding supplies the rest of
+        // the parallelism. More decodings in one method (four slots, or two where a byte chunk feeds two float
+        // vectors) bring it to C2's inlining cutoff, past which a decoding stays out of line and boxes.
+        for (; PARTS == 1 && t + 2 <= numSlots; t += 2) {
             long r0 = t * rowBytes;
             long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            long r3 = r2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
             int d = 0;
             for (; d < bound; d += E) {
                 ByteVector b0 = ByteVector.fromMemorySegment(B, region, r0 + d, LE);
                 ByteVector b1 = ByteVector.fromMemorySegment(B, region, r1 + d, LE);
-                ByteVector b2 = ByteVector.fromMemorySegment(B, region, r2 + d, LE);
-                ByteVector b3 = ByteVector.fromMemorySegment(B, region, r3 + d, LE);
                 FloatVector qv = FloatVector.fromArray(F, q, qOffset + d);
                 a0 = Fp8E4m3.toFloats(b0, 0).fma(qv, a0);
                 a1 = Fp8E4m3.toFloats(b1, 0).fma(qv, a1);
-                a2 = Fp8E4m3.toFloats(b2, 0).fma(qv, a2);
-                a3 = Fp8E4m3.toFloats(b3, 0).fma(qv, a3);
-                if (PARTS == 2) {
-                    qv = FloatVector.fromArray(F, q, qOffset + d + L);
-                    a0 = Fp8E4m3.toFloats(b0, 1).fma(qv, a0);
-                    a1 = Fp8E4m3.toFloats(b1, 1).fma(qv, a1);
-                    a2 = Fp8E4m3.toFloats(b2, 1).fma(qv, a2);
-                    a3 = Fp8E4m3.toFloats(b3, 1).fma(qv, a3);
-                }
             }
             float s0 = a0.reduceLanes(VectorOperators.ADD);
             float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
             for (; d < headDim; d++) {
                 float qd = q[qOffset + d];
                 s0 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r0 + d));
                 s1 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r1 + d));
-                s2 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r2 + d));
-                s3 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r3 + d));
             }
             long sc = kScales + 4L * t;
             scores[scoresOffset + t] = scale * region.get(FLOAT, sc) * s0;
             scores[scoresOffset + t + 1] = scale * region.get(FLOAT, sc + 4) * s1;
-            scores[scoresOffset + t + 2] = scale * region.get(FLOAT, sc + 8) * s2;
-            scores[scoresOffset + t + 3] = scale * region.get(FLOAT, sc + 12) * s3;
         }
         for (; t < numSlots; t++) {
             long r = t * rowBytes;
@@ -160,12 +142,11 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
         long rowBytes = headDim;
         int bound2 = headDim - headDim % (2 * E);
         int d = 0;
-        // Two chunks per pass: two (or four) independent FMA chains while the codes convert.
-        for (; d < bound2; d += 2 * E) {
+        // Two chunks per pass: two independent FMA chains while the codes decode (not where a chunk feeds two
+        // float vectors: four decodings would not all inline).
+        for (; PARTS == 1 && d < bound2; d += 2 * E) {
             FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
             FloatVector a1 = FloatVector.fromArray(F, out, outOffset + d + E);
-            FloatVector a2 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + L) : null;
-            FloatVector a3 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + E + L) : null;
             long off = vBase + d;
             for (int t = 0; t < numSlots; t++) {
                 FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t));
@@ -174,19 +155,11 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
                 ByteVector b1 = ByteVector.fromMemorySegment(B, region, r + E, LE);
                 a0 = Fp8E4m3.toFloats(b0, 0).fma(w, a0);
                 a1 = Fp8E4m3.toFloats(b1, 0).fma(w, a1);
-                if (PARTS == 2) {
-                    a2 = Fp8E4m3.toFloats(b0, 1).fma(w, a2);
-                    a3 = Fp8E4m3.toFloats(b1, 1).fma(w, a3);
-                }
             }
             a0.intoArray(out, outOffset + d);
             a1.intoArray(out, outOffset + d + E);
-            if (PARTS == 2) {
-                a2.intoArray(out, outOffset + d + L);
-                a3.intoArray(out, outOffset + d + E + L);
-            }
         }
-        if (d + E <= headDim) {
+        for (; d + E <= headDim; d += E) {
             FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
             FloatVector a2 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + L) : null;
             long off = vBase + d;
@@ -202,7 +175,6 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
             if (PARTS == 2) {
                 a2.intoArray(out, outOffset + d + L);
             }
-            d += E;
         }
         for (; d < headDim; d++) {
             float s = out[outOffset + d];

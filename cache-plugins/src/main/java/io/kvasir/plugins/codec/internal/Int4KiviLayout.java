@@ -10,7 +10,6 @@ import static io.kvasir.plugins.codec.internal.Lanes.LE;
 import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
 import static io.kvasir.plugins.codec.internal.Lanes.SHORT;
 import static io.kvasir.plugins.codec.internal.Lanes.signedBytes;
-import static io.kvasir.plugins.codec.internal.Lanes.widen;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,10 +31,10 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Region, {@code P = ceil(headDim / 2)} channel pairs:
  * <ul>
- *   <li>K area, quantised: per pair {@code p} at {@code p × (blockSize + 8)}: {@code blockSize} bytes, byte
+ *   <li>K area, quantised: per pair {@code p} at {@code p × (blockSize + 12)}: {@code blockSize} bytes, byte
  *       {@code t} holding token {@code t}'s code of channel {@code 2p} (low nibble) and {@code 2p+1} (high
- *       nibble), then f16 scale, min of channel {@code 2p} and of channel {@code 2p+1}. Codes per channel lie
- *       along the tokens, so {@link #keyScores} computes a vector of tokens' scores at once.</li>
+ *       nibble), then the f32 scales of channels {@code 2p} and {@code 2p+1} and their f16 minimums. Codes per
+ *       channel lie along the tokens, so {@link #keyScores} computes a vector of tokens' scores at once.</li>
  *   <li>K area, staging: channel {@code d}, token {@code t} at {@code stagingBase + d × (blockSize-1) + t}
  *       (int8), then one f32 scale per token. The layouts overlap: quantising pair {@code p} writes only
  *       bytes whose staged values were already read ({@code stagingBase} is chosen so).</li>
@@ -53,7 +52,8 @@ public final class Int4KiviLayout implements KvBlockLayout {
     static final int STAGING = 0x53544147;
     static final int QUANTIZED = 0x51554e54;
     private static final int PACK_GROUP = 32;
-    private static final int PAIR_PARAM_BYTES = 8;
+    /** Per pair: f32 scales of both channels, then their f16 minimums. */
+    private static final int PAIR_PARAM_BYTES = 12;
 
     private final int blockSize;
     private final int headDim;
@@ -105,8 +105,6 @@ public final class Int4KiviLayout implements KvBlockLayout {
         return totalBytes;
     }
 
-    // ---------------------------------------------------------------- writing
-
     @Override
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
@@ -128,7 +126,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         float absMax = Shapes.absMax(k, kOffset, headDim);
         region.set(FLOAT, tokenScales + 4L * slot, absMax / 127f);
         for (int d = 0; d < headDim; d++) {
-            float code = absMax == 0f ? 0f : Math.round(k[kOffset + d] / absMax * 127f);
+            int code = absMax == 0f ? 0 : Math.round(k[kOffset + d] / absMax * 127f);
             region.set(ValueLayout.JAVA_BYTE, staged(d, slot), (byte) code);
         }
     }
@@ -164,12 +162,12 @@ public final class Int4KiviLayout implements KvBlockLayout {
                     max1 = Math.max(max1, x1);
                 }
             }
-            int params0 = Int4Params.of(min0, max0);
-            int params1 = hasHigh ? Int4Params.of(min1, max1) : 0;
-            float scale0 = Float.float16ToFloat(Int4Params.scaleBits(params0));
-            float base0 = Float.float16ToFloat(Int4Params.minBits(params0));
-            float scale1 = Float.float16ToFloat(Int4Params.scaleBits(params1));
-            float base1 = Float.float16ToFloat(Int4Params.minBits(params1));
+            short minBits0 = Half.saturate(min0);
+            short minBits1 = hasHigh ? Half.saturate(min1) : 0;
+            float scale0 = Int4Params.scale(minBits0, max0);
+            float scale1 = hasHigh ? Int4Params.scale(minBits1, max1) : 0f;
+            float base0 = Float.float16ToFloat(minBits0);
+            float base1 = Float.float16ToFloat(minBits1);
             long at = p * pairBytes;
             for (int t = 0; t < blockSize; t++) {
                 int code0 = Int4Params.code(stagedKey(region, c0, t, k, kOffset), scale0, base0);
@@ -178,10 +176,10 @@ public final class Int4KiviLayout implements KvBlockLayout {
                 region.set(ValueLayout.JAVA_BYTE, at + t, (byte) (code0 | code1 << 4));
             }
             long params = at + blockSize;
-            region.set(SHORT, params, Int4Params.scaleBits(params0));
-            region.set(SHORT, params + 2, Int4Params.minBits(params0));
-            region.set(SHORT, params + 4, Int4Params.scaleBits(params1));
-            region.set(SHORT, params + 6, Int4Params.minBits(params1));
+            region.set(FLOAT, params, scale0);
+            region.set(FLOAT, params + 4, scale1);
+            region.set(SHORT, params + 8, minBits0);
+            region.set(SHORT, params + 10, minBits1);
         }
     }
 
@@ -215,8 +213,6 @@ public final class Int4KiviLayout implements KvBlockLayout {
         }
     }
 
-    // ---------------------------------------------------------------- reading
-
     @Override
     public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
@@ -226,9 +222,8 @@ public final class Int4KiviLayout implements KvBlockLayout {
             for (int c = 0; c < headDim; c++) {
                 long at = (c >>> 1) * pairBytes;
                 int code = region.get(ValueLayout.JAVA_BYTE, at + slot) >>> ((c & 1) * 4) & 0xf;
-                long params = at + blockSize + (c & 1) * 4L;
-                k[kOffset + c] = Float.float16ToFloat(region.get(SHORT, params + 2))
-                        + Float.float16ToFloat(region.get(SHORT, params)) * code;
+                long params = at + blockSize;
+                k[kOffset + c] = half(region, params + 8 + (c & 1) * 2L) + region.get(FLOAT, params + (c & 1) * 4L) * code;
             }
         } else {
             assert slot < blockSize - 1 : slot;
@@ -257,12 +252,17 @@ public final class Int4KiviLayout implements KvBlockLayout {
         return Float.float16ToFloat(region.get(SHORT, offset));
     }
 
+    /** Lanes {@code part*L ..} of a byte chunk, zero-extended: the high nibble is then a plain shift away. */
+    private static IntVector unsignedBytes(ByteVector bytes, int part) {
+        return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, part);
+    }
+
     private static FloatVector low(IntVector bytes) {
         return (FloatVector) bytes.and(0xf).convert(VectorOperators.I2F, 0);
     }
 
     private static FloatVector high(IntVector bytes) {
-        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).and(0xf).convert(VectorOperators.I2F, 0);
+        return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
@@ -291,13 +291,14 @@ public final class Int4KiviLayout implements KvBlockLayout {
             float[] scores, int scoresOffset) {
         int fullPairs = headDim / 2;
         boolean oddChannel = (headDim & 1) != 0;
+        long lastPair = fullPairs * pairBytes;
         float offset = 0f;
         for (int p = 0; p < fullPairs; p++) {
             long params = p * pairBytes + blockSize;
-            offset += q[qOffset + 2 * p] * half(region, params + 2) + q[qOffset + 2 * p + 1] * half(region, params + 6);
+            offset += q[qOffset + 2 * p] * half(region, params + 8) + q[qOffset + 2 * p + 1] * half(region, params + 10);
         }
         if (oddChannel) {
-            offset += q[qOffset + headDim - 1] * half(region, fullPairs * pairBytes + blockSize + 2);
+            offset += q[qOffset + headDim - 1] * half(region, lastPair + blockSize + 8);
         }
         int t0 = 0;
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
@@ -307,25 +308,24 @@ public final class Int4KiviLayout implements KvBlockLayout {
             FloatVector y1 = FloatVector.zero(F);
             for (int p = 0; p < fullPairs; p++) {
                 long at = p * pairBytes;
-                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + 2 * p] * half(region, at + blockSize));
-                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + 2 * p + 1] * half(region, at + blockSize + 4));
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + 2 * p] * region.get(FLOAT, at + blockSize));
+                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + 2 * p + 1] * region.get(FLOAT, at + blockSize + 4));
                 ByteVector codes = ByteVector.fromMemorySegment(B, region, at + t0, LE);
-                IntVector i0 = widen(codes, 0);
+                IntVector i0 = unsignedBytes(codes, 0);
                 x0 = low(i0).fma(c0, x0);
                 x1 = high(i0).fma(c1, x1);
                 if (PARTS == 2) {
-                    IntVector i1 = widen(codes, 1);
+                    IntVector i1 = unsignedBytes(codes, 1);
                     y0 = low(i1).fma(c0, y0);
                     y1 = high(i1).fma(c1, y1);
                 }
             }
             if (oddChannel) {
-                long at = fullPairs * pairBytes;
-                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + headDim - 1] * half(region, at + blockSize));
-                ByteVector codes = ByteVector.fromMemorySegment(B, region, at + t0, LE);
-                x0 = low(widen(codes, 0)).fma(c0, x0);
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + headDim - 1] * region.get(FLOAT, lastPair + blockSize));
+                ByteVector codes = ByteVector.fromMemorySegment(B, region, lastPair + t0, LE);
+                x0 = low(unsignedBytes(codes, 0)).fma(c0, x0);
                 if (PARTS == 2) {
-                    y0 = low(widen(codes, 1)).fma(c0, y0);
+                    y0 = low(unsignedBytes(codes, 1)).fma(c0, y0);
                 }
             }
             x0.add(x1).add(offset).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
@@ -339,7 +339,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
             for (int c = 0; c < headDim; c++) {
                 long at = (c >>> 1) * pairBytes;
                 int code = region.get(ValueLayout.JAVA_BYTE, at + t) >>> ((c & 1) * 4) & 0xf;
-                s += q[qOffset + c] * half(region, at + blockSize + (c & 1) * 4L) * code;
+                s += q[qOffset + c] * region.get(FLOAT, at + blockSize + (c & 1) * 4L) * code;
             }
             scores[scoresOffset + t] = scale * s;
         }
@@ -436,11 +436,11 @@ public final class Int4KiviLayout implements KvBlockLayout {
                         bias += w * half(region, params + 2);
                         FloatVector ws = FloatVector.broadcast(F, w * half(region, params));
                         ByteVector codes = ByteVector.fromMemorySegment(B, region, groupCodes + t * vRowBytes + j, LE);
-                        IntVector i0 = widen(codes, 0);
+                        IntVector i0 = unsignedBytes(codes, 0);
                         x0 = low(i0).fma(ws, x0);
                         x1 = high(i0).fma(ws, x1);
                         if (PARTS == 2) {
-                            IntVector i1 = widen(codes, 1);
+                            IntVector i1 = unsignedBytes(codes, 1);
                             y0 = low(i1).fma(ws, y0);
                             y1 = high(i1).fma(ws, y1);
                         }

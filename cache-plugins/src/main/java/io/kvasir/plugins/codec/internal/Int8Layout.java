@@ -63,7 +63,7 @@ public final class Int8Layout implements KvBlockLayout {
         region.set(FLOAT, scaleAt, absMax / MAX_CODE);
         // Dividing by absMax (not multiplying by 127 / absMax) stays finite for subnormal absMax.
         for (int d = 0; d < headDim; d++) {
-            float code = absMax == 0f ? 0f : Math.round(x[offset + d] / absMax * MAX_CODE);
+            int code = absMax == 0f ? 0 : Math.round(x[offset + d] / absMax * MAX_CODE);
             region.set(ValueLayout.JAVA_BYTE, row + d, (byte) code);
         }
     }
@@ -89,7 +89,10 @@ public final class Int8Layout implements KvBlockLayout {
         int bound = headDim - headDim % E;
         long rowBytes = headDim;
         int t = 0;
-        for (; t + 4 <= numSlots; t += 4) {
+        // Four slots share each q load and give four independent FMA chains. Where a byte chunk feeds two float
+        // vectors, eight conversions make the method too large for C2 to inline them all (it would box), so
+        // those machines take the one-slot loop.
+        for (; PARTS == 1 && t + 4 <= numSlots; t += 4) {
             long r0 = t * rowBytes;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
@@ -109,13 +112,6 @@ public final class Int8Layout implements KvBlockLayout {
                 a1 = signedBytes(b1, 0).fma(qv, a1);
                 a2 = signedBytes(b2, 0).fma(qv, a2);
                 a3 = signedBytes(b3, 0).fma(qv, a3);
-                if (PARTS == 2) {
-                    qv = FloatVector.fromArray(F, q, qOffset + d + L);
-                    a0 = signedBytes(b0, 1).fma(qv, a0);
-                    a1 = signedBytes(b1, 1).fma(qv, a1);
-                    a2 = signedBytes(b2, 1).fma(qv, a2);
-                    a3 = signedBytes(b3, 1).fma(qv, a3);
-                }
             }
             float s0 = a0.reduceLanes(VectorOperators.ADD);
             float s1 = a1.reduceLanes(VectorOperators.ADD);

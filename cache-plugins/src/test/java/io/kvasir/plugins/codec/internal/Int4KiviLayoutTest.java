@@ -65,9 +65,9 @@ class Int4KiviLayoutTest {
                         min = Math.min(min, row[c]);
                         max = Math.max(max, row[c]);
                     }
-                    int params = Int4Params.of(min, max);
-                    float scale = Float.float16ToFloat(Int4Params.scaleBits(params));
-                    float base = Float.float16ToFloat(Int4Params.minBits(params));
+                    short minBits = Half.saturate(min);
+                    float scale = Int4Params.scale(minBits, max);
+                    float base = Float.float16ToFloat(minBits);
                     float expected = base + scale * Int4Params.code(staged[t][c], scale, base);
                     assertThat(decoded[c]).as("slot %d channel %d", t, c).isEqualTo(expected);
                 }
