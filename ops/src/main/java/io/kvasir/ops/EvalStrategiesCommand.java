@@ -44,7 +44,7 @@ final class EvalStrategiesCommand implements Callable<Integer> {
             description = "Where strategies.json and strategies.md go (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--max-stories", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--max-stories", paramLabel = "N", defaultValue = "16",
             description = "Stories scored, from the start of the corpus (default: ${DEFAULT-VALUE}).")
     int maxStories;
 
@@ -67,6 +67,10 @@ final class EvalStrategiesCommand implements Callable<Integer> {
     @Option(names = "--unique-tokens", paramLabel = "N", defaultValue = "32",
             description = "Tokens each prefix-workload request adds to its prefix (default: ${DEFAULT-VALUE}).")
     int uniqueTokens;
+
+    @Option(names = "--prefix-max-tokens", paramLabel = "N", defaultValue = "4",
+            description = "Tokens each prefix-workload request generates (default: ${DEFAULT-VALUE}).")
+    int prefixMaxTokens;
 
     @Option(names = "--distinct-prefixes", paramLabel = "N", defaultValue = "8",
             description = "Prefixes of the memory-pressured prefix workload (default: ${DEFAULT-VALUE}).")
@@ -95,7 +99,7 @@ final class EvalStrategiesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = spec.commandLine().getErr();
         EvalSettings settings = new EvalSettings(modelOptions.numThreads(), sections(), maxStories, maxStoryTokens,
-                storiesInFlight, prefixRequests, prefixTokens, uniqueTokens, 4, distinctPrefixes, fairnessSeconds,
+                storiesInFlight, prefixRequests, prefixTokens, uniqueTokens, prefixMaxTokens, distinctPrefixes, fairnessSeconds,
                 preemptionRequests, seed);
         Path path = modelOptions.resolveModel();
         try (LoadedModel model = LoadedModel.load(path)) {

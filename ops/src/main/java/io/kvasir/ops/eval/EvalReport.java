@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param corpus where the stories came from
  * @param numStories stories scored
  * @param numCorpusTokens their tokens, BOS included
+ * @param settings the sizes the workloads ran at
  * @param fidelity one row per strategy and prompt mode, reference rows first
  * @param prefix prefix caching: shared prefix, then memory pressure
  * @param fairness two backlogged tenants under each scheduling policy
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param targets the goals of the evaluation and whether this run meets them
  */
 public record EvalReport(String model, int numThreads, String corpus, int numStories, long numCorpusTokens,
-        List<FidelityRow> fidelity, @Nullable PrefixReport prefix, @Nullable FairnessReport fairness,
+        EvalSettings settings, List<FidelityRow> fidelity, @Nullable PrefixReport prefix, @Nullable FairnessReport fairness,
         @Nullable PreemptionReport preemption, List<TargetCheck> targets) {
 
     /** Row status: measured. */
@@ -48,11 +49,14 @@ public record EvalReport(String model, int numThreads, String corpus, int numSto
      * @param perplexity exp(mean negative log-likelihood) of the forced tokens
      * @param top1Agreement share of positions where the strategy's most likely token is the reference's
      * @param meanKl mean KL(reference || strategy) of the next-token distributions, in nats
+     * @param nearTieShareOfFlips of the positions where the top-1 tokens differ, the share where the reference's
+     *     log-probabilities of the two tokens are within 0.1 nats (a near tie)
      * @param decodeTokensPerSecond tokens per second while all stories of a wave decode
      */
     public record FidelityRow(String setting, String mode, String status, @Nullable String message, String codec,
             String eviction, double kvBytesPerToken, double kvReduction, long peakKvBytes, long sequencePeakKvBytes,
-            long numScoredTokens, double perplexity, double top1Agreement, double meanKl, double decodeTokensPerSecond) {
+            long numScoredTokens, double perplexity, double top1Agreement, double meanKl, double nearTieShareOfFlips,
+            double decodeTokensPerSecond) {
     }
 
     /**

@@ -47,7 +47,7 @@ public record EvalSettings(int numThreads, Set<Section> sections, int maxStories
 
     /** Every workload at its default size. */
     public static EvalSettings defaults(int numThreads) {
-        return new EvalSettings(numThreads, EnumSet.allOf(Section.class), 8, 512, 8, 64, 256, 32, 4, 8, 5.0, 8, 7);
+        return new EvalSettings(numThreads, EnumSet.allOf(Section.class), 16, 512, 8, 64, 256, 32, 4, 8, 5.0, 8, 7);
     }
 
     public boolean runs(Section section) {

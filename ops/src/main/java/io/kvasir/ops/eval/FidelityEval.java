@@ -313,14 +313,14 @@ final class FidelityEval {
             Engine engine = candidate.engine;
             if (engine == null || candidate.failure != null) {
                 return new FidelityRow(setting.label(), mode, EvalReport.NOT_RUN, candidate.failure, setting.codec(),
-                        setting.eviction(), Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                        setting.eviction(), Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             }
             double bytesPerToken = engine.kvBytesPerToken();
             long bytesPerBlock = Math.round(bytesPerToken * engine.config().blockSize());
             return new FidelityRow(setting.label(), mode, notApplied == null ? EvalReport.OK : EvalReport.NOT_APPLIED, notApplied,
                     setting.codec(), setting.eviction(), bytesPerToken, referenceBytesPerToken / bytesPerToken,
                     peakBlocks * bytesPerBlock, sequencePeakBlocks * bytesPerBlock, score.numPositions(),
-                    score.perplexity(), score.top1Agreement(), score.meanKl(),
+                    score.perplexity(), score.top1Agreement(), score.meanKl(), score.nearTieShareOfFlips(),
                     steadyNanos > 0 ? numSteadyTokens / (steadyNanos / 1e9) : Double.NaN);
         }
     }

@@ -10,10 +10,17 @@ package io.kvasir.ops.eval;
  */
 final class FidelityScore {
 
+    /**
+     * A disagreement where the reference itself gave the strategy's choice nearly the probability of its own
+     * (within about 10%) is a near tie: the smallest perturbation flips it.
+     */
+    static final double NEAR_TIE_NATS = 0.1;
+
     private final double[] referenceLogProbs;
     private final double[] candidateLogProbs;
     private long numPositions;
     private long numAgreeing;
+    private long numNearTieFlips;
     private double sumNll;
     private double sumKl;
 
@@ -42,8 +49,12 @@ final class FidelityScore {
         }
         sumKl += Math.max(0, kl);
         sumNll -= candidateLogProbs[target];
-        if (argmax(reference, referenceOffset, vocabSize) == argmax(candidate, candidateOffset, vocabSize)) {
+        int referenceTop = argmax(reference, referenceOffset, vocabSize);
+        int candidateTop = argmax(candidate, candidateOffset, vocabSize);
+        if (referenceTop == candidateTop) {
             numAgreeing++;
+        } else if (referenceLogProbs[referenceTop] - referenceLogProbs[candidateTop] < NEAR_TIE_NATS) {
+            numNearTieFlips++;
         }
         numPositions++;
     }
@@ -59,6 +70,12 @@ final class FidelityScore {
 
     double top1Agreement() {
         return numPositions == 0 ? Double.NaN : (double) numAgreeing / numPositions;
+    }
+
+    /** Of the positions where the top-1 tokens differ, the share that are near ties under the reference. */
+    double nearTieShareOfFlips() {
+        long numFlips = numPositions - numAgreeing;
+        return numFlips == 0 ? 0 : (double) numNearTieFlips / numFlips;
     }
 
     double meanKl() {

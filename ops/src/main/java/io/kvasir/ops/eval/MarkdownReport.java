@@ -66,21 +66,24 @@ public final class MarkdownReport {
         md.append("## Fidelity, memory and speed\n\n");
         md.append("Teacher forcing through the engine; every row is compared with an f32, no-eviction engine fed the same tokens. ")
                 .append("`forced`: prompt = BOS + first token, the rest forced; `split`: the first half of each story is the prompt, ")
-                .append("the second half forced. Eviction runs at a 50% budget.\n\n");
-        md.append("| setting | mode | KV B/token | less than f32 | KV/sequence (KiB) | peak KV in use (KiB) | perplexity | top-1 vs f32 | KL (nats) | decode tok/s | status |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                .append("the second half forced. Eviction runs at a 50% budget. KV/sequence: the first story alone; peak KV in use: ")
+                .append("a wave of stories decoding together. Near-tie flips: the share of top-1 disagreements where the reference ")
+                .append("gave both tokens log-probabilities within 0.1 nats.\n\n");
+        md.append("| setting | mode | KV B/token | less than f32 | KV/sequence (KiB) | peak KV in use (KiB) | perplexity | top-1 vs f32 | near-tie flips | KL (nats) | decode tok/s | status |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         java.util.Set<String> notes = new java.util.LinkedHashSet<>();
         for (FidelityRow r : report.fidelity()) {
             if (r.message() != null) {
                 notes.add("- " + r.setting() + ": " + r.status() + ": " + r.message());
             }
             if (r.status().equals(EvalReport.NOT_RUN)) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | | | | | | | | | %s |%n", r.setting(), r.mode(), r.status()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | | | | | | | | | | %s |%n", r.setting(), r.mode(), r.status()));
                 continue;
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2fx | %.1f | %.1f | %.3f | %s | %.2e | %.0f | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2fx | %.1f | %.1f | %.3f | %s | %s | %.2e | %.0f | %s |%n",
                     r.setting(), r.mode(), r.kvBytesPerToken(), r.kvReduction(), r.sequencePeakKvBytes() / 1024.0,
-                    r.peakKvBytes() / 1024.0, r.perplexity(), Targets.percent(r.top1Agreement()), r.meanKl(),
+                    r.peakKvBytes() / 1024.0, r.perplexity(), Targets.percent(r.top1Agreement()),
+                    r.top1Agreement() == 1 ? "-" : Targets.percent(r.nearTieShareOfFlips()), r.meanKl(),
                     r.decodeTokensPerSecond(), r.status()));
         }
         md.append('\n');

@@ -52,7 +52,7 @@ public final class StrategyEvaluation {
         FairnessReport fairness = settings.runs(Section.FAIRNESS) ? new FairnessEval(model, settings, progress).run() : null;
         PreemptionReport preemption = settings.runs(Section.PREEMPTION) ? new PreemptionEval(model, settings, progress).run() : null;
         return new EvalReport(model.path().getFileName().toString(), settings.numThreads(), corpus.source(),
-                corpus.stories().size(), corpus.numTokens(), fidelity, prefix, fairness, preemption,
+                corpus.stories().size(), corpus.numTokens(), settings, fidelity, prefix, fairness, preemption,
                 Targets.check(fidelity, prefix, fairness, preemption));
     }
 

@@ -37,4 +37,13 @@ class FidelityScoreTest {
         assertThat(score.top1Agreement()).isEqualTo(1.0);
         assertThat(score.numPositions()).isEqualTo(1);
     }
+
+    @Test
+    void aFlipBetweenNearlyEqualReferenceProbabilitiesCountsAsANearTie() {
+        FidelityScore score = new FidelityScore(3);
+        score.add(new float[] {2.00f, 1.95f, 0f}, 0, new float[] {1.95f, 2.00f, 0f}, 0, 0);
+        score.add(new float[] {3f, 1f, 0f}, 0, new float[] {1f, 3f, 0f}, 0, 0);
+        assertThat(score.top1Agreement()).isZero();
+        assertThat(score.nearTieShareOfFlips()).isEqualTo(0.5);
+    }
 }
