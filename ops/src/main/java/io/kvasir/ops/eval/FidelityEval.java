@@ -33,8 +33,9 @@ import io.kvasir.ops.eval.EvalReport.FidelityRow;
  * and every strategy is scored on the same positions as the reference.
  *
  * <p>All engines stay open and take the stories in the same waves, in turn, so machine noise falls on
- * every strategy alike. A strategy whose engine does not start is reported as not run; an eviction policy
- * whose logits and memory equal the reference's in every mode is reported as not applied.
+ * every strategy alike. A strategy whose engine does not start or fails is reported as not run; an eviction
+ * policy that agrees with the reference on every position while each sequence holds as many blocks is
+ * reported as not applied.
  */
 final class FidelityEval {
 
