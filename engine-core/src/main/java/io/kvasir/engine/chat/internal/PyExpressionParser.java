@@ -1,0 +1,77 @@
+package io.kvasir.engine.chat.internal;
+
+import com.hubspot.jinjava.el.ext.ExtendedParser;
+import jinjava.de.odysseus.el.tree.impl.Builder;
+import jinjava.de.odysseus.el.tree.impl.Scanner;
+import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
+
+/**
+ * Jinjava's expression parser with Jinja2's grammar where the two differ in ways chat templates notice.
+ *
+ * <ul>
+ *   <li>{@code not} binds looser than comparisons and tests, as in Jinja2 ({@code not x is defined} is
+ *       {@code not (x is defined)}, {@code not a == b} is {@code not (a == b)}); Jinjava binds it like unary minus.
+ *   <li>{@code +} follows Python: adding an undefined variable raises {@code 'x' is undefined} instead of
+ *       concatenating the text {@code null} ({@link PyAddOperator}).
+ * </ul>
+ */
+final class PyExpressionParser extends ExtendedParser {
+
+    PyExpressionParser(Builder context, String input) {
+        super(context, input);
+    }
+
+    @Override
+    protected AstNode and(boolean required) throws Scanner.ScanException, ParseException {
+        AstNode v = not(required);
+        if (v == null) {
+            return null;
+        }
+        while (true) {
+            Scanner.Token token = getToken();
+            if (token.getSymbol() == Symbol.AND) {
+                consumeToken();
+                v = createAstBinary(v, not(true), AstBinary.AND);
+            } else if (token.getSymbol() == Symbol.EXTENSION
+                    && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.AND) {
+                v = getExtensionHandler(consumeToken()).createAstNode(v, not(true));
+            } else {
+                return v;
+            }
+        }
+    }
+
+    private AstNode not(boolean required) throws Scanner.ScanException, ParseException {
+        if (getToken().getSymbol() == Symbol.NOT) {
+            consumeToken();
+            return createAstUnary(not(true), AstUnary.NOT);
+        }
+        return eq(required);
+    }
+
+    @Override
+    protected AstNode add(boolean required) throws Scanner.ScanException, ParseException {
+        AstNode v = mul(required);
+        if (v == null) {
+            return null;
+        }
+        while (true) {
+            Scanner.Token token = getToken();
+            if (token.getSymbol() == Symbol.PLUS) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), PyAddOperator.INSTANCE);
+            } else if (token.getSymbol() == Symbol.MINUS) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), AstBinary.SUB);
+            } else if (token.getSymbol() == Symbol.EXTENSION
+                    && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.ADD) {
+                v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
+            } else {
+                return v;
+            }
+        }
+    }
+}
