@@ -1,6 +1,7 @@
 package io.kvasir.engine.chat.internal;
 
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
@@ -14,8 +15,9 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  * <ul>
  *   <li>{@code not} binds looser than comparisons and tests, as in Jinja2 ({@code not x is defined} is
  *       {@code not (x is defined)}, {@code not a == b} is {@code not (a == b)}); Jinjava binds it like unary minus.
- *   <li>{@code +} follows Python: adding an undefined variable raises {@code 'x' is undefined} instead of
- *       concatenating the text {@code null} ({@link PyAddOperator}).
+ *   <li>{@code +}, {@code *} and {@code ~} follow Python and Jinja2 ({@link PyOperators}): adding an undefined
+ *       variable raises {@code 'x' is undefined} instead of concatenating the text {@code null}, strings and lists
+ *       repeat, and {@code ~} joins Python's {@code str()} of each side.
  * </ul>
  */
 final class PyExpressionParser extends ExtendedParser {
@@ -53,6 +55,11 @@ final class PyExpressionParser extends ExtendedParser {
     }
 
     @Override
+    protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
+        return super.createAstBinary(left, right, operator == AstBinary.MUL ? PyOperators.MUL : operator);
+    }
+
+    @Override
     protected AstNode add(boolean required) throws Scanner.ScanException, ParseException {
         AstNode v = mul(required);
         if (v == null) {
@@ -62,10 +69,13 @@ final class PyExpressionParser extends ExtendedParser {
             Scanner.Token token = getToken();
             if (token.getSymbol() == Symbol.PLUS) {
                 consumeToken();
-                v = createAstBinary(v, mul(true), PyAddOperator.INSTANCE);
+                v = createAstBinary(v, mul(true), PyOperators.ADD);
             } else if (token.getSymbol() == Symbol.MINUS) {
                 consumeToken();
                 v = createAstBinary(v, mul(true), AstBinary.SUB);
+            } else if (token == StringConcatOperator.TOKEN) {
+                consumeToken();
+                v = createAstBinary(v, mul(true), PyOperators.CONCAT);
             } else if (token.getSymbol() == Symbol.EXTENSION
                     && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.ADD) {
                 v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
