@@ -6,6 +6,8 @@ import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
+import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 
@@ -18,6 +20,7 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  *   <li>{@code +}, {@code *} and {@code ~} follow Python and Jinja2 ({@link PyOperators}): adding an undefined
  *       variable raises {@code 'x' is undefined} instead of concatenating the text {@code null}, strings and lists
  *       repeat, and {@code ~} joins Python's {@code str()} of each side.
+ *   <li>Slices take Python's optional step ({@code messages[::-1]}) and work on strings ({@link PySlice}).
  * </ul>
  */
 final class PyExpressionParser extends ExtendedParser {
@@ -52,6 +55,64 @@ final class PyExpressionParser extends ExtendedParser {
             return createAstUnary(not(true), AstUnary.NOT);
         }
         return eq(required);
+    }
+
+    /**
+     * Postfix operators after a value: attribute access, method calls, subscripts and Python slices with an optional
+     * step ({@code [a:b:c]}, which Jinjava's parser rejects). Filters and tests are parsed a level up, as Jinjava
+     * does under natural operator precedence.
+     */
+    @Override
+    protected AstNode value() throws Scanner.ScanException, ParseException {
+        boolean lvalue = true;
+        AstNode v = nonliteral();
+        if (v == null) {
+            v = literal();
+            if (v == null) {
+                return null;
+            }
+            lvalue = false;
+        }
+        while (true) {
+            Symbol symbol = getToken().getSymbol();
+            if (symbol == Symbol.DOT) {
+                consumeToken();
+                String name = consumeToken(Symbol.IDENTIFIER).getImage();
+                AstDot dot = createAstDot(v, name, lvalue);
+                v = getToken().getSymbol() == Symbol.LPAREN && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
+                        ? createAstMethod(dot, params())
+                        : dot;
+            } else if (symbol == Symbol.LBRACK) {
+                consumeToken();
+                AstNode first = getToken().getSymbol() == Symbol.COLON ? null : expr(true);
+                if (getToken().getSymbol() == Symbol.COLON) {
+                    consumeToken();
+                    AstNode stop = sliceBound();
+                    AstNode step = null;
+                    if (getToken().getSymbol() == Symbol.COLON) {
+                        consumeToken();
+                        step = sliceBound();
+                    }
+                    consumeToken(Symbol.RBRACK);
+                    v = new PySlice(v, first, stop, step);
+                } else {
+                    consumeToken(Symbol.RBRACK);
+                    AstBracket bracket = createAstBracket(v, first, lvalue,
+                            !context.isEnabled(Builder.Feature.NULL_PROPERTIES));
+                    v = getToken().getSymbol() == Symbol.LPAREN
+                            && context.isEnabled(Builder.Feature.METHOD_INVOCATIONS)
+                            ? createAstMethod(bracket, params())
+                            : bracket;
+                }
+            } else {
+                return v;
+            }
+        }
+    }
+
+    private AstNode sliceBound() throws Scanner.ScanException, ParseException {
+        Symbol symbol = getToken().getSymbol();
+        return symbol == Symbol.COLON || symbol == Symbol.RBRACK ? null : expr(true);
     }
 
     @Override

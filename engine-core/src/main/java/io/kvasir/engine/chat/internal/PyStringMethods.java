@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
@@ -15,7 +16,8 @@ import jinjava.javax.el.ELResolver;
  * ahead of Jinjava's bean resolver so a Python name never reaches a Java method of the same name with other
  * semantics ({@code String.split} takes a regex and drops trailing empty strings; Python's does neither).
  *
- * <p>Only method calls are handled; every other lookup is left to the next resolver. Stateless and thread-safe.
+ * <p>Only method calls and integer subscripts ({@code text[0]}) are handled; every other lookup is left to the next
+ * resolver. Stateless and thread-safe.
  */
 final class PyStringMethods extends ELResolver {
 
@@ -35,6 +37,7 @@ final class PyStringMethods extends ELResolver {
     }
 
     private static final Object NOT_A_METHOD = new Object();
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
 
     private static Object call(String s, String name, Object[] args) {
         return switch (name) {
@@ -277,9 +280,24 @@ final class PyStringMethods extends ELResolver {
         throw RenderState.raise("'" + PyTypes.name(args[index]) + "' object cannot be interpreted as an integer");
     }
 
+    /** {@code text[i]}: the character at {@code i}, counted from the end when negative, as in Python. */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        return null;
+        // Jinjava hands subscripts over as text, so an integer index arrives as its digits.
+        if (!(base instanceof String || base instanceof SafeString) || property == null
+                || !INTEGER.matcher(property.toString()).matches()) {
+            return null;
+        }
+        String s = base.toString();
+        long index = Long.parseLong(property.toString());
+        if (index < 0) {
+            index += s.length();
+        }
+        if (index < 0 || index >= s.length()) {
+            throw RenderState.raise("string index out of range");
+        }
+        context.setPropertyResolved(true);
+        return String.valueOf(s.charAt((int) index));
     }
 
     @Override
