@@ -43,7 +43,7 @@ public final class ChatEngine {
     private static final int MAX_RENDER_DEPTH = 32;
     private static final int MAX_COLLECTION_SIZE = 1 << 20;
     private static final int RANGE_LIMIT = 1 << 16;
-    private static final long MAX_NUM_STEPS = 1L << 22;
+    private static final long MAX_NUM_STEPS = 1L << 20;
     private static final int EXPRESSION_CACHE_SIZE = 4096;
 
     private static final PyExpressionStrategy EXPRESSION_STRATEGY = new PyExpressionStrategy();

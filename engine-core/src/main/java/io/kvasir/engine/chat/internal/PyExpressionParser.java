@@ -8,6 +8,8 @@ import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
+import jinjava.de.odysseus.el.tree.impl.ast.AstFunction;
+import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 
@@ -113,6 +115,11 @@ final class PyExpressionParser extends ExtendedParser {
     private AstNode sliceBound() throws Scanner.ScanException, ParseException {
         Symbol symbol = getToken().getSymbol();
         return symbol == Symbol.COLON || symbol == Symbol.RBRACK ? null : expr(true);
+    }
+
+    @Override
+    protected AstFunction createAstFunction(String name, int index, AstParameters params) {
+        return new ChargedFunctionCall(name, index, params, context.isEnabled(Builder.Feature.VARARGS));
     }
 
     @Override

@@ -38,11 +38,18 @@ public final class RenderState {
 
     /** Counts one step (a node rendered or a loop iteration); fails the render past the budget or after an error. */
     public void charge() {
+        charge(1);
+    }
+
+    /** Counts {@code numStepsTaken} steps; fails the render past the budget or after an error. */
+    public void charge(int numStepsTaken) {
+        assert numStepsTaken > 0 : numStepsTaken;
         if (failure != null) {
             throw new ChatTemplateException(failure);
         }
-        if (++numSteps > maxNumSteps) {
-            throw fail("chat template exceeded " + maxNumSteps + " steps (nodes rendered plus loop iterations)");
+        numSteps += numStepsTaken;
+        if (numSteps > maxNumSteps) {
+            throw fail("chat template exceeded " + maxNumSteps + " steps (nodes rendered, loop iterations and calls)");
         }
     }
 
