@@ -28,7 +28,8 @@ import jinjava.javax.el.ExpressionFactory;
  * renders chat templates with.
  *
  * <ul>
- *   <li>{@code trim_blocks} and {@code lstrip_blocks}, Python's operator precedence, Python-style printing of values.
+ *   <li>{@code trim_blocks} and {@code lstrip_blocks} (the latter through {@link JinjaSource}), Python's operator
+ *       precedence, Python-style printing of values.
  *   <li>{@code raise_exception(message)}; {@code strftime_now} is deliberately absent so output never depends on the
  *       clock (templates fall back to their fixed date).
  *   <li>Bounds: nesting depth, output size, string and collection sizes and {@code range} are capped, so a template
@@ -59,7 +60,7 @@ public final class ChatEngine {
     private ChatEngine() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false)
                 .withMaxRenderDepth(MAX_RENDER_DEPTH)
                 .withMaxOutputSize(MAX_OUTPUT_SIZE)
                 .withMaxStringLength(MAX_OUTPUT_SIZE)
@@ -95,6 +96,9 @@ public final class ChatEngine {
         jinjava.registerTag(new BudgetedForTag());
         jinjava.registerFilter(new PyToJsonFilter());
         jinjava.registerFilter(new PyItemsFilter());
+        jinjava.registerFilter(new PyStringFilters.StringFilter());
+        jinjava.registerFilter(new PyStringFilters.JoinFilter());
+        jinjava.registerExpTest(new PyStringFilters.SequenceTest());
     }
 
     private static ELResolver newResolver() {
@@ -115,7 +119,7 @@ public final class ChatEngine {
         interpreter.getContext().setExpressionStrategy(EXPRESSION_STRATEGY);
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            Node root = interpreter.parse(source);
+            Node root = interpreter.parse(JinjaSource.normalize(source));
             throwFirstError(interpreter, "syntax error", false);
             syntaxCheck.check(root, interpreter.getContext());
             return root;

@@ -1,5 +1,6 @@
 package io.kvasir.engine.chat.internal;
 
+import com.hubspot.jinjava.el.ext.AbsOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import jinjava.de.odysseus.el.tree.impl.Builder;
@@ -9,6 +10,7 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBracket;
 import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstFunction;
+import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
 import jinjava.de.odysseus.el.tree.impl.ast.AstParameters;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
@@ -22,6 +24,9 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  *   <li>{@code +}, {@code *} and {@code ~} follow Python and Jinja2 ({@link PyOperators}): adding an undefined
  *       variable raises {@code 'x' is undefined} instead of concatenating the text {@code null}, strings and lists
  *       repeat, and {@code ~} joins Python's {@code str()} of each side.
+ *   <li>Looking up an attribute or item of an undefined variable raises {@code 'x' is undefined}, as in Jinja2
+ *       ({@link DefinedIdentifier}); Jinjava gives null.
+ *   <li>{@code 1+2} without spaces is addition (Jinjava rejects it, reading {@code +2} as a unary operator).
  *   <li>Slices take Python's optional step ({@code messages[::-1]}) and work on strings ({@link PySlice}).
  * </ul>
  */
@@ -41,7 +46,7 @@ final class PyExpressionParser extends ExtendedParser {
             Scanner.Token token = getToken();
             if (token.getSymbol() == Symbol.AND) {
                 consumeToken();
-                v = createAstBinary(v, not(true), AstBinary.AND);
+                v = createAstBinary(v, not(true), PyOperators.AND);
             } else if (token.getSymbol() == Symbol.EXTENSION
                     && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.AND) {
                 v = getExtensionHandler(consumeToken()).createAstNode(v, not(true));
@@ -77,6 +82,9 @@ final class PyExpressionParser extends ExtendedParser {
         }
         while (true) {
             Symbol symbol = getToken().getSymbol();
+            if ((symbol == Symbol.DOT || symbol == Symbol.LBRACK) && v instanceof AstIdentifier identifier) {
+                v = new DefinedIdentifier(identifier);
+            }
             if (symbol == Symbol.DOT) {
                 consumeToken();
                 String name = consumeToken(Symbol.IDENTIFIER).getImage();
@@ -124,7 +132,13 @@ final class PyExpressionParser extends ExtendedParser {
 
     @Override
     protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-        return super.createAstBinary(left, right, operator == AstBinary.MUL ? PyOperators.MUL : operator);
+        AstBinary.Operator python = operator;
+        if (operator == AstBinary.MUL) {
+            python = PyOperators.MUL;
+        } else if (operator == AstBinary.MOD) {
+            python = PyOperators.MOD;
+        }
+        return super.createAstBinary(left, right, python);
     }
 
     @Override
@@ -135,7 +149,9 @@ final class PyExpressionParser extends ExtendedParser {
         }
         while (true) {
             Scanner.Token token = getToken();
-            if (token.getSymbol() == Symbol.PLUS) {
+            // Jinjava's scanner reads '+' before a digit ("1+2") as its unary absolute-value token; after an
+            // operand it can only be addition.
+            if (token.getSymbol() == Symbol.PLUS || token == AbsOperator.TOKEN) {
                 consumeToken();
                 v = createAstBinary(v, mul(true), PyOperators.ADD);
             } else if (token.getSymbol() == Symbol.MINUS) {

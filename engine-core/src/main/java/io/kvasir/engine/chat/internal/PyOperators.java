@@ -1,6 +1,5 @@
 package io.kvasir.engine.chat.internal;
 
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.objects.SafeString;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +18,8 @@ import jinjava.javax.el.ELContext;
  *   <li>{@code +}: strings with strings, lists with lists, numbers with numbers; anything else is the
  *       {@code TypeError} Python raises, and an undefined variable is Jinja2's {@code 'name' is undefined}.
  *   <li>{@code *}: a string or list times an integer repeats it; numbers multiply as in Jinjava.
+ *   <li>{@code %}: Python's floored modulo ({@code -7 % 3 == 2}) and {@code '%s'}-style formatting of strings.
+ *   <li>{@code and}: the first falsy operand or else the last, as Python returns it (Jinjava returns a boolean).
  *   <li>{@code ~}: Python's {@code str()} of both sides ({@code True}, not {@code true}).
  * </ul>
  * Stateless and thread-safe.
@@ -50,6 +51,31 @@ final class PyOperators {
         }
     };
 
+    static final AstBinary.Operator MOD = new AstBinary.Operator() {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            return modulo(operand(bindings, context, left), operand(bindings, context, right));
+        }
+
+        @Override
+        public String toString() {
+            return "%";
+        }
+    };
+
+    static final AstBinary.Operator AND = new AstBinary.Operator() {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object first = left.eval(bindings, context);
+            return PyTruth.isTrue(first) ? right.eval(bindings, context) : first;
+        }
+
+        @Override
+        public String toString() {
+            return "and";
+        }
+    };
+
     static final AstBinary.Operator CONCAT = new AstBinary.Operator() {
         @Override
         public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
@@ -66,18 +92,11 @@ final class PyOperators {
 
     private static Object operand(Bindings bindings, ELContext context, AstNode node) {
         Object value = node.eval(bindings, context);
-        if (value == null && node instanceof AstIdentifier identifier && !isDefined(identifier.getName())) {
+        if (value == null && node instanceof AstIdentifier identifier
+                && !DefinedIdentifier.isDefined(identifier.getName())) {
             throw RenderState.raise("'" + identifier.getName() + "' is undefined");
         }
         return value;
-    }
-
-    private static boolean isDefined(String name) {
-        if (name.equals("none") || name.equals("None")) {
-            return true;
-        }
-        JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-        return interpreter == null || interpreter.getContext().containsKey(name);
     }
 
     private static Object add(Bindings bindings, Object a, Object b) {
@@ -112,6 +131,29 @@ final class PyOperators {
             return repeat(b, ((Number) a).longValue());
         }
         throw RenderState.raise("unsupported operand type(s) for *: '" + PyTypes.name(a) + "' and '"
+                + PyTypes.name(b) + "'");
+    }
+
+    private static Object modulo(Object a, Object b) {
+        if (isString(a)) {
+            return PyPercentFormat.format(a.toString(), b);
+        }
+        if (isInteger(a) && isInteger(b)) {
+            long divisor = ((Number) b).longValue();
+            if (divisor == 0) {
+                throw RenderState.raise("integer modulo by zero");
+            }
+            return Math.floorMod(((Number) a).longValue(), divisor);
+        }
+        if (a instanceof Number x && b instanceof Number y) {
+            double divisor = y.doubleValue();
+            if (divisor == 0) {
+                throw RenderState.raise("float modulo");
+            }
+            double dividend = x.doubleValue();
+            return dividend - divisor * Math.floor(dividend / divisor);
+        }
+        throw RenderState.raise("unsupported operand type(s) for %: '" + PyTypes.name(a) + "' and '"
                 + PyTypes.name(b) + "'");
     }
 

@@ -38,6 +38,7 @@ public final class PyValues {
             case null -> out.append("None");
             case Boolean b -> out.append(b ? "True" : "False");
             case String s -> appendQuoted(out, s);
+            case Character c -> appendQuoted(out, c.toString());
             case SafeString s -> appendQuoted(out, s.toString());
             case Double d -> out.append(floatRepr(d));
             case Float f -> out.append(floatRepr(f.doubleValue()));
