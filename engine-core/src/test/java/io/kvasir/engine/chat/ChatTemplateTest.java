@@ -109,6 +109,12 @@ class ChatTemplateTest {
     }
 
     @Test
+    void lookingIntoAnUndefinedVariableRaisesJinjaError() {
+        assertThatThrownBy(() -> render("{{ tools[0].name }}")).hasMessage("'tools' is undefined");
+        assertThat(render("{{ messages[0].name is defined }}")).isEqualTo("False");
+    }
+
+    @Test
     void notBindsLooserThanTestsAndComparisons() {
         assertThat(render("{% if not add_generation_prompt is defined %}A{% else %}B{% endif %}"
                 + "{{ not 1 == 2 }}{{ not 'x' in ['x'] }}")).isEqualTo("BTrueFalse");
@@ -156,7 +162,14 @@ class ChatTemplateTest {
                 Arguments.of("{'k': 'v'} | items | list", "[('k', 'v')]"),
                 Arguments.of("7 // 2 ~ ' ' ~ 7 % 3 ~ ' ' ~ 2 ** 3", "3 1 8"),
                 Arguments.of("strftime_now is defined", "False"),
-                Arguments.of("messages | selectattr('role', 'equalto', 'user') | list | length", "2"));
+                Arguments.of("messages | selectattr('role', 'equalto', 'user') | list | length", "2"),
+                Arguments.of("(1+2) ~ ' ' ~ (messages|length-1) ~ 'a' ~ 1 + 1 ~ 'b'", "3 3a11b"),
+                Arguments.of("-7 % 3 ~ ' ' ~ '%s=%d' % ('n', 3)", "2 n=3"),
+                Arguments.of("messages and 'yes'", "yes"),
+                Arguments.of("[1, true] | join(',') ~ true | string", "1,TrueTrue"),
+                Arguments.of("'text' is sequence", "True"),
+                Arguments.of("messages | length is even", "True"),
+                Arguments.of("namespace(last=messages|length - 1).last", "3"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -199,6 +212,27 @@ class ChatTemplateTest {
                 {%- for k, v in {'a': 1}.items() %} {{ k }}={{ v }}{% endfor %}""";
 
         assertThat(render(template)).isEqualTo("1/2:Hi;2/2:Bye;[2 Hello] a=1");
+    }
+
+    static Stream<Arguments> whitespaceCases() {
+        return Stream.of(
+                Arguments.of("a, {% if true %}b{% endif %}", "a, b"),
+                Arguments.of("x: {% for i in [1] %}{{ i }}{% endfor %}", "x: 1"),
+                Arguments.of("a\n  {% if true %}b{% endif %}", "a\nb"),
+                Arguments.of("a\n  {%+ if true %}b{% endif %}", "a\n  b"),
+                Arguments.of("<{% for i in [1, 2] %} {{ i }} {% endfor %}>", "< 1  2 >"),
+                Arguments.of("{% if true %}  x  {% endif %}", "  x  "),
+                Arguments.of("a {# note #} b", "a  b"),
+                Arguments.of("a  \n  {%- if true %}b{% endif %}", "ab"),
+                Arguments.of("a {{- ' b ' -}} c", "a b c"),
+                Arguments.of("line\r\n{{ 'x' }}\n", "line\nx"),
+                Arguments.of("{% raw %}  {% if %}{{ x }}{% endraw %}", "  {% if %}{{ x }}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("whitespaceCases")
+    void controlsWhitespaceAsJinjaDoes(String template, String expected) {
+        assertThat(render(template)).isEqualTo(expected);
     }
 
     @Test
@@ -258,15 +292,25 @@ class ChatTemplateTest {
     }
 
     @Test
-    void templateChangesToMessagesStayInsideOneRender() {
-        ChatTemplate template = ChatTemplate.compile(
-                "{{ messages[0].content }}{% set _ = messages[0].update({'content': 'changed'}) %}"
-                        + "{{ messages[0].content }}");
-        List<ChatMessage> messages = List.of(ChatMessage.user("original"));
+    void refusesToModifyCollectionsAsTheImmutableSandboxDoes() {
+        assertThatThrownBy(() -> render("{% set _ = messages[0].update({'content': 'changed'}) %}"))
+                .hasMessage("access to attribute 'update' of 'dict' object is unsafe.");
+        assertThatThrownBy(() -> render("{% set xs = [] %}{% set _ = xs.append(1) %}"))
+                .hasMessage("access to attribute 'append' of 'list' object is unsafe.");
+        assertThatThrownBy(() -> render("{% set _ = messages.pop() %}"))
+                .hasMessage("access to attribute 'pop' of 'list' object is unsafe.");
+    }
 
-        assertThat(template.render(messages, false, "", "")).isEqualTo("originalchanged");
-        assertThat(template.render(messages, false, "", "")).isEqualTo("originalchanged");
-        assertThat(messages.get(0).content()).isEqualTo("original");
+    @Test
+    void namespacesRemainAssignable() {
+        assertThat(render("{% set ns = namespace(items=[]) %}{% for m in messages %}"
+                + "{% set ns.items = ns.items + [m.role[0]] %}{% endfor %}{{ ns.items | join }}")).isEqualTo("suau");
+    }
+
+    @Test
+    void variablesSetInALoopBodyDoNotCarryIntoTheNextIteration() {
+        assertThat(render("{% for m in messages %}{% if m.role == 'system' %}{% set seen = 'yes' %}{% endif %}"
+                + "{{ seen is defined }};{% endfor %}{{ seen is defined }}")).isEqualTo("True;False;False;False;False");
     }
 
     @Test

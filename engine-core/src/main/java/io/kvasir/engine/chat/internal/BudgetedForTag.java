@@ -8,9 +8,11 @@ import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.lang3.tuple.Pair;
 
 /**
@@ -20,6 +22,7 @@ import org.apache.commons.lang3.tuple.Pair;
  *   <li>Loop filtering, {@code {% for m in messages if m.role == 'user' %}}: Jinjava would read the condition as a
  *       conditional expression and loop over nothing. The items are filtered first, so {@code loop.index} and
  *       {@code loop.length} count the kept items, as in Jinja2.
+ *   <li>Each iteration starts with a fresh scope: variables set in the body do not carry over to the next one.
  *   <li>Every iteration is charged to the render's step budget ({@link RenderState}), so nested loops with empty
  *       bodies, which render no nodes, are bounded too.
  * </ul>
@@ -136,12 +139,12 @@ final class BudgetedForTag extends ForTag {
     private static Object charged(Object collection, RenderState state, JinjavaInterpreter interpreter) {
         return switch (collection) {
             case Map<?, ?> map when interpreter.getConfig().getLegacyOverrides().isIterateOverMapKeys() ->
-                    new ChargedCollection<>(map.keySet(), state);
-            case Map<?, ?> map -> new ChargedCollection<>(map.values(), state);
-            case Collection<?> items -> new ChargedCollection<>(items, state);
-            case Object[] items -> new ChargedCollection<>(Arrays.asList(items), state);
-            case Iterable<?> items -> new ChargedIterator<Object>(items.iterator(), state);
-            case Iterator<?> items -> new ChargedIterator<>(items, state);
+                    new ChargedCollection<>(map.keySet(), state, interpreter);
+            case Map<?, ?> map -> new ChargedCollection<>(map.values(), state, interpreter);
+            case Collection<?> items -> new ChargedCollection<>(items, state, interpreter);
+            case Object[] items -> new ChargedCollection<>(Arrays.asList(items), state, interpreter);
+            case Iterable<?> items -> new ChargedIterator<Object>(items.iterator(), state, interpreter);
+            case Iterator<?> items -> new ChargedIterator<>(items, state, interpreter);
             case null, default -> collection;
         };
     }
@@ -150,15 +153,17 @@ final class BudgetedForTag extends ForTag {
     private static final class ChargedCollection<T> extends AbstractCollection<T> {
         private final Collection<T> items;
         private final RenderState state;
+        private final JinjavaInterpreter interpreter;
 
-        ChargedCollection(Collection<T> items, RenderState state) {
+        ChargedCollection(Collection<T> items, RenderState state, JinjavaInterpreter interpreter) {
             this.items = items;
             this.state = state;
+            this.interpreter = interpreter;
         }
 
         @Override
         public Iterator<T> iterator() {
-            return new ChargedIterator<>(items.iterator(), state);
+            return new ChargedIterator<>(items.iterator(), state, interpreter);
         }
 
         @Override
@@ -167,7 +172,23 @@ final class BudgetedForTag extends ForTag {
         }
     }
 
-    private record ChargedIterator<T>(Iterator<? extends T> items, RenderState state) implements Iterator<T> {
+    /**
+     * Charges a step per element and gives each iteration a fresh scope, as Jinja2 does: a variable set in one
+     * iteration is gone in the next. The loop's scope is entered before the first element is taken, so what it
+     * holds then ({@code loop}) is kept and everything set later is dropped when the next element is taken.
+     */
+    private static final class ChargedIterator<T> implements Iterator<T> {
+        private final Iterator<? extends T> items;
+        private final RenderState state;
+        private final JinjavaInterpreter interpreter;
+        private Set<String> loopScopeKeys;
+
+        ChargedIterator(Iterator<? extends T> items, RenderState state, JinjavaInterpreter interpreter) {
+            this.items = items;
+            this.state = state;
+            this.interpreter = interpreter;
+        }
+
         @Override
         public boolean hasNext() {
             return items.hasNext();
@@ -176,6 +197,12 @@ final class BudgetedForTag extends ForTag {
         @Override
         public T next() {
             state.charge();
+            Map<String, Object> scope = interpreter.getContext().getScope();
+            if (loopScopeKeys == null) {
+                loopScopeKeys = new HashSet<>(scope.keySet());
+            } else {
+                scope.keySet().retainAll(loopScopeKeys);
+            }
             return items.next();
         }
     }

@@ -103,6 +103,7 @@ public final class ChatEngine {
 
     private static ELResolver newResolver() {
         CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new ImmutableCollectionsGuard());
         resolver.add(new PyStringMethods());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         return resolver;

@@ -2,7 +2,10 @@ package io.kvasir.engine.chat.internal;
 
 import com.hubspot.jinjava.el.ext.AbsOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.NamedParameterOperator;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
+import java.util.ArrayList;
+import java.util.List;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Scanner;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
@@ -27,6 +30,8 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  *   <li>Looking up an attribute or item of an undefined variable raises {@code 'x' is undefined}, as in Jinja2
  *       ({@link DefinedIdentifier}); Jinjava gives null.
  *   <li>{@code 1+2} without spaces is addition (Jinjava rejects it, reading {@code +2} as a unary operator).
+ *   <li>A keyword argument's value extends to the next comma ({@code namespace(n=items|length - 1)}), and a test
+ *       may follow filters ({@code items | length is even}).
  *   <li>Slices take Python's optional step ({@code messages[::-1]}) and work on strings ({@link PySlice}).
  * </ul>
  */
@@ -125,6 +130,42 @@ final class PyExpressionParser extends ExtendedParser {
         return symbol == Symbol.COLON || symbol == Symbol.RBRACK ? null : expr(true);
     }
 
+    /** Filters, then a test on the filtered value ({@code x | length is even}), which Jinjava's parser rejects. */
+    @Override
+    protected AstNode filter(boolean required) throws Scanner.ScanException, ParseException {
+        AstNode v = super.filter(required);
+        if (v == null || !"is".equals(getToken().getImage())) {
+            return v;
+        }
+        boolean negated = "not".equals(lookahead(0).getImage());
+        Scanner.Token name = lookahead(negated ? 1 : 0);
+        if (!isTestName(name)) {
+            return v;
+        }
+        consumeToken();
+        if (negated) {
+            consumeToken();
+        }
+        consumeToken();
+        List<AstNode> testParams = new ArrayList<>();
+        testParams.add(v);
+        testParams.add(interpreter());
+        AstNode argument = value();
+        if (argument != null) {
+            testParams.add(argument);
+        }
+        AstDot test = createAstDot(identifier(EXPTEST_PREFIX + name.getImage()),
+                negated ? "evaluateNegated" : "evaluate", true);
+        return createAstMethod(test, createAstParameters(testParams));
+    }
+
+    private static boolean isTestName(Scanner.Token token) {
+        return switch (token.getSymbol()) {
+            case IDENTIFIER, TRUE, FALSE, EQ, NE, LT, LE, GT, GE -> true;
+            default -> "in".equals(token.getImage());
+        };
+    }
+
     @Override
     protected AstFunction createAstFunction(String name, int index, AstParameters params) {
         return new ChargedFunctionCall(name, index, params, context.isEnabled(Builder.Feature.VARARGS));
@@ -143,7 +184,7 @@ final class PyExpressionParser extends ExtendedParser {
 
     @Override
     protected AstNode add(boolean required) throws Scanner.ScanException, ParseException {
-        AstNode v = mul(required);
+        AstNode v = concat(required);
         if (v == null) {
             return null;
         }
@@ -153,19 +194,33 @@ final class PyExpressionParser extends ExtendedParser {
             // operand it can only be addition.
             if (token.getSymbol() == Symbol.PLUS || token == AbsOperator.TOKEN) {
                 consumeToken();
-                v = createAstBinary(v, mul(true), PyOperators.ADD);
+                v = createAstBinary(v, concat(true), PyOperators.ADD);
             } else if (token.getSymbol() == Symbol.MINUS) {
                 consumeToken();
-                v = createAstBinary(v, mul(true), AstBinary.SUB);
-            } else if (token == StringConcatOperator.TOKEN) {
-                consumeToken();
-                v = createAstBinary(v, mul(true), PyOperators.CONCAT);
-            } else if (token.getSymbol() == Symbol.EXTENSION
+                v = createAstBinary(v, concat(true), AstBinary.SUB);
+            } else if (token == NamedParameterOperator.TOKEN) {
+                // A keyword argument's value is a whole expression (f(n=a|length - 1)); Jinjava binds '=' like '+'.
+                v = getExtensionHandler(consumeToken()).createAstNode(v, expr(true));
+            } else if (token.getSymbol() == Symbol.EXTENSION && token != StringConcatOperator.TOKEN
                     && getExtensionHandler(token).getExtensionPoint() == ExtensionPoint.ADD) {
-                v = getExtensionHandler(consumeToken()).createAstNode(v, mul(true));
+                v = getExtensionHandler(consumeToken()).createAstNode(v, concat(true));
             } else {
                 return v;
             }
         }
     }
+
+    /** Jinja2's {@code ~} binds tighter than {@code +} and {@code -} and looser than {@code *}. */
+    private AstNode concat(boolean required) throws Scanner.ScanException, ParseException {
+        AstNode v = mul(required);
+        if (v == null) {
+            return null;
+        }
+        while (getToken() == StringConcatOperator.TOKEN) {
+            consumeToken();
+            v = createAstBinary(v, mul(true), PyOperators.CONCAT);
+        }
+        return v;
+    }
+
 }

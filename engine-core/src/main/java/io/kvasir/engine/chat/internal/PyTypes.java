@@ -20,6 +20,7 @@ final class PyTypes {
             case Float f -> "float";
             case List<?> l -> "list";
             case Map<?, ?> m -> "dict";
+            case java.util.Set<?> set -> "set";
             default -> value.getClass().getSimpleName();
         };
     }
