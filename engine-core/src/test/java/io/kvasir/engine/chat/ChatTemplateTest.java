@@ -226,13 +226,29 @@ class ChatTemplateTest {
                 Arguments.of("a  \n  {%- if true %}b{% endif %}", "ab"),
                 Arguments.of("a {{- ' b ' -}} c", "a b c"),
                 Arguments.of("line\r\n{{ 'x' }}\n", "line\nx"),
-                Arguments.of("{% raw %}  {% if %}{{ x }}{% endraw %}", "  {% if %}{{ x }}"));
+                Arguments.of("{% raw %}  {% if %}{{ x }}{% endraw %}", "  {% if %}{{ x }}"),
+                Arguments.of("{% if true -%}\n{# note #}\n    x{% endif %}", "    x"),
+                Arguments.of("{% macro f() -%}\n{# note #}\n    {\n{%- endmacro -%}[\n{{ f() }}]", "[\n    {]"),
+                Arguments.of("a{# two\nlines #}b", "ab"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("whitespaceCases")
     void controlsWhitespaceAsJinjaDoes(String template, String expected) {
         assertThat(render(template)).isEqualTo(expected);
+    }
+
+    @Test
+    void loopKnowsThePreviousAndNextItems() {
+        assertThat(render("{% for m in messages %}{{ loop.previtem.role if loop.previtem is defined else '-' }}>"
+                + "{{ m.role }}>{{ loop.nextitem.role if loop.nextitem is defined else '-' }};{% endfor %}"))
+                .isEqualTo("->system>user;system>user>assistant;user>assistant>user;assistant>user>-;");
+    }
+
+    @Test
+    void stringsAreIterableAndSequences() {
+        assertThat(render("{{ 'text' is iterable }}{{ 'text' is sequence }}{{ 1 is iterable }}"))
+                .isEqualTo("TrueTrueFalse");
     }
 
     @Test
@@ -321,7 +337,7 @@ class ChatTemplateTest {
                 {{ bos_token }}{% for m in messages %}{% set ns.n = ns.n + 1 %}{{ turn(m) }}{% endfor %}
                 {%- if add_generation_prompt %}<assistant>{% endif %}#{{ ns.n }}{{ eos_token }}""");
         int numThreads = 8;
-        int numRendersPerThread = 200;
+        int numRendersPerThread = 100;
         List<List<ChatMessage>> conversations = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         for (int t = 0; t < numThreads; t++) {

@@ -4,6 +4,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.tag.ForTag;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.parse.TagToken;
+import com.hubspot.jinjava.util.ForLoop;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ import org.apache.commons.lang3.tuple.Pair;
  *       conditional expression and loop over nothing. The items are filtered first, so {@code loop.index} and
  *       {@code loop.length} count the kept items, as in Jinja2.
  *   <li>Each iteration starts with a fresh scope: variables set in the body do not carry over to the next one.
+ *   <li>{@code loop.previtem} and {@code loop.nextitem} ({@link PyLoop}).
  *   <li>Every iteration is charged to the render's step budget ({@link RenderState}), so nested loops with empty
  *       bodies, which render no nodes, are bounded too.
  * </ul>
@@ -173,15 +175,20 @@ final class BudgetedForTag extends ForTag {
     }
 
     /**
-     * Charges a step per element and gives each iteration a fresh scope, as Jinja2 does: a variable set in one
-     * iteration is gone in the next. The loop's scope is entered before the first element is taken, so what it
-     * holds then ({@code loop}) is kept and everything set later is dropped when the next element is taken.
+     * Charges a step per element, gives each iteration a fresh scope as Jinja2 does (a variable set in one iteration
+     * is gone in the next) and keeps {@code loop.previtem}/{@code loop.nextitem} current. The loop's scope is
+     * entered before the first element is taken, so what it holds then ({@code loop}) is kept and everything set
+     * later is dropped when the next element is taken. One element is read ahead for {@code nextitem}.
      */
     private static final class ChargedIterator<T> implements Iterator<T> {
         private final Iterator<? extends T> items;
         private final RenderState state;
         private final JinjavaInterpreter interpreter;
         private Set<String> loopScopeKeys;
+        private PyLoop loop;
+        private T previous;
+        private T upcoming;
+        private boolean hasUpcoming;
 
         ChargedIterator(Iterator<? extends T> items, RenderState state, JinjavaInterpreter interpreter) {
             this.items = items;
@@ -191,7 +198,7 @@ final class BudgetedForTag extends ForTag {
 
         @Override
         public boolean hasNext() {
-            return items.hasNext();
+            return hasUpcoming || items.hasNext();
         }
 
         @Override
@@ -203,7 +210,18 @@ final class BudgetedForTag extends ForTag {
             } else {
                 scope.keySet().retainAll(loopScopeKeys);
             }
-            return items.next();
+            T current = hasUpcoming ? upcoming : items.next();
+            hasUpcoming = items.hasNext();
+            upcoming = hasUpcoming ? items.next() : null;
+            if (loop == null && scope.get(ForTag.LOOP) instanceof ForLoop forLoop) {
+                loop = new PyLoop(forLoop);
+                scope.put(ForTag.LOOP, loop);
+            }
+            if (loop != null) {
+                loop.setNeighbours(previous, upcoming);
+            }
+            previous = current;
+            return current;
         }
     }
 }

@@ -28,8 +28,8 @@ import jinjava.javax.el.ExpressionFactory;
  * renders chat templates with.
  *
  * <ul>
- *   <li>{@code trim_blocks} and {@code lstrip_blocks} (the latter through {@link JinjaSource}), Python's operator
- *       precedence, Python-style printing of values.
+ *   <li>{@code trim_blocks}, {@code lstrip_blocks} and whitespace control as Jinja2 applies them (through
+ *       {@link JinjaSource}), Python's operator precedence, Python-style printing of values.
  *   <li>{@code raise_exception(message)}; {@code strftime_now} is deliberately absent so output never depends on the
  *       clock (templates fall back to their fixed date).
  *   <li>Bounds: nesting depth, output size, string and collection sizes and {@code range} are capped, so a template
@@ -59,7 +59,7 @@ public final class ChatEngine {
 
     private ChatEngine() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
+                .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withMaxRenderDepth(MAX_RENDER_DEPTH)
                 .withMaxOutputSize(MAX_OUTPUT_SIZE)
@@ -98,7 +98,8 @@ public final class ChatEngine {
         jinjava.registerFilter(new PyItemsFilter());
         jinjava.registerFilter(new PyStringFilters.StringFilter());
         jinjava.registerFilter(new PyStringFilters.JoinFilter());
-        jinjava.registerExpTest(new PyStringFilters.SequenceTest());
+        jinjava.registerExpTest(new PyTests.SequenceTest());
+        jinjava.registerExpTest(new PyTests.IterableTest());
     }
 
     private static ELResolver newResolver() {

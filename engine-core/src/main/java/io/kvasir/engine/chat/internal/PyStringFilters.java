@@ -1,16 +1,14 @@
 package io.kvasir.engine.chat.internal;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.objects.SafeString;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Map;
 
 /**
- * Jinja2's {@code string} and {@code join} filters and {@code sequence} test where Jinjava's differ: values become
- * text through Python's {@code str()} ({@code True}, {@code {'k': 'v'}}), and strings count as sequences.
+ * Jinja2's {@code string} and {@code join} filters where Jinjava's differ: values become text through Python's
+ * {@code str()} ({@code True}, {@code {'k': 'v'}}).
  */
 final class PyStringFilters {
     private PyStringFilters() {}
@@ -67,20 +65,6 @@ final class PyStringFilters {
                 out.append(PyValues.str(value));
             }
             return out.toString();
-        }
-    }
-
-    /** {@code value is sequence}: anything with a length and items, strings included. */
-    static final class SequenceTest implements ExpTest {
-        @Override
-        public String getName() {
-            return "sequence";
-        }
-
-        @Override
-        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
-            return var instanceof String || var instanceof SafeString || var instanceof Collection<?>
-                    || var instanceof Map<?, ?> || var instanceof Object[];
         }
     }
 }
