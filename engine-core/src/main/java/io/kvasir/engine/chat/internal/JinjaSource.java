@@ -50,9 +50,18 @@ final class JinjaSource {
         List<Piece> pieces = split(text);
         applyWhitespaceControl(pieces);
         StringBuilder out = new StringBuilder(text.length());
-        for (Piece piece : pieces) {
+        for (int k = 0; k < pieces.size(); k++) {
+            Piece piece = pieces.get(k);
             switch (piece.kind) {
-                case TEXT -> out.append(piece.text);
+                case TEXT -> {
+                    // Stripping can bring a '{' right up to a tag ("{\n{%- x %}" becomes "{{% x %}"), which would
+                    // open an expression; print that brace instead.
+                    if (k + 1 < pieces.size() && piece.text.endsWith("{")) {
+                        out.append(piece.text, 0, piece.text.length() - 1).append("{{ '{' }}");
+                    } else {
+                        out.append(piece.text);
+                    }
+                }
                 case BLOCK -> out.append("{%").append(piece.text).append("%}");
                 case VARIABLE -> out.append("{{").append(piece.text).append("}}");
                 case COMMENT -> {
