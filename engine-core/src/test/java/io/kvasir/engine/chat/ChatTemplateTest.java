@@ -239,6 +239,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void breakAndContinueStopTheRestOfTheIterationFromInsideNestedBlocks() {
+        assertThat(render("{% for m in messages %}{% if m.role != 'assistant' %}"
+                + "{% if m.role == 'system' %}{% continue %}{% endif %}[{{ m.content }}]"
+                + "{% if m.content == 'Hi' %}{% if true %}{% break %}{% endif %}after-break{% endif %}"
+                + "{% endif %}<{{ loop.index }}>{% endfor %}")).isEqualTo("[Hi]");
+    }
+
+    @Test
     void loopKnowsThePreviousAndNextItems() {
         assertThat(render("{% for m in messages %}{{ loop.previtem.role if loop.previtem is defined else '-' }}>"
                 + "{{ m.role }}>{{ loop.nextitem.role if loop.nextitem is defined else '-' }};{% endfor %}"))

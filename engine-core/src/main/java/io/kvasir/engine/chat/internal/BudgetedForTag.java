@@ -218,7 +218,7 @@ final class BudgetedForTag extends ForTag {
                 scope.put(ForTag.LOOP, loop);
             }
             if (loop != null) {
-                loop.setNeighbours(previous, upcoming);
+                loop.startIteration(previous, upcoming);
             }
             previous = current;
             return current;

@@ -94,6 +94,7 @@ public final class ChatEngine {
                 Object.class));
         jinjava.registerTag(new FilterBlockTag());
         jinjava.registerTag(new BudgetedForTag());
+        jinjava.registerTag(new PyIfTag());
         jinjava.registerFilter(new PyToJsonFilter());
         jinjava.registerFilter(new PyItemsFilter());
         jinjava.registerFilter(new PyStringFilters.StringFilter());

@@ -1,26 +1,37 @@
 package io.kvasir.engine.chat.internal;
 
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.tag.ForTag;
 import com.hubspot.jinjava.util.ForLoop;
 import java.util.Collections;
 
 /**
  * The {@code loop} variable of a chat template's for loop: Jinjava's {@link ForLoop}, which drives the iteration and
  * receives {@code break}/{@code continue}, plus Jinja2's {@code loop.previtem} and {@code loop.nextitem} (null, so
- * undefined, at the ends).
+ * undefined, at the ends), and whether the current iteration was interrupted, so nested blocks can stop there.
  */
 public final class PyLoop extends ForLoop {
     private final ForLoop loop;
     private Object previtem;
     private Object nextitem;
+    private boolean broken;
+    private boolean continued;
 
     PyLoop(ForLoop loop) {
         super(Collections.emptyIterator(), loop.getLength());
         this.loop = loop;
     }
 
-    void setNeighbours(Object previtem, Object nextitem) {
+    /** Starts an iteration: its neighbours, and no {@code continue} yet. */
+    void startIteration(Object previtem, Object nextitem) {
         this.previtem = previtem;
         this.nextitem = nextitem;
+        continued = false;
+    }
+
+    /** Whether the innermost loop around the interpreter's position took a {@code break} or {@code continue}. */
+    static boolean isInterrupted(JinjavaInterpreter interpreter) {
+        return interpreter.getContext().get(ForTag.LOOP) instanceof PyLoop loop && (loop.broken || loop.continued);
     }
 
     /** The item of the previous iteration, or null in the first. */
@@ -105,11 +116,13 @@ public final class PyLoop extends ForLoop {
 
     @Override
     public void doContinue() {
+        continued = true;
         loop.doContinue();
     }
 
     @Override
     public void doBreak() {
+        broken = true;
         loop.doBreak();
     }
 
