@@ -274,6 +274,13 @@ class ChatTemplateTest {
     }
 
     @Test
+    void filterSectionIsItsOwnScopeAndALoopExitDiscardsIt() {
+        assertThat(render("{% for m in messages %}{% filter upper %}{% set inner = 1 %}{{ m.role }}"
+                + "{% if loop.index == 2 %}{% break %}{% endif %}{% endfilter %}{{ inner is defined }};{% endfor %}"))
+                .isEqualTo("SYSTEMFalse;");
+    }
+
+    @Test
     void macrosMayCallThemselvesWithinTheDepthLimit() {
         assertThat(render("{% macro count(n) %}{{ n }}{% if n > 0 %}{{ count(n - 1) }}{% endif %}{% endmacro %}"
                 + "{{ count(5) }}")).isEqualTo("543210");

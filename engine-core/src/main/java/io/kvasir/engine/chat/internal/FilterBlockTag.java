@@ -31,8 +31,15 @@ final class FilterBlockTag implements Tag {
             throw RenderState.raise("filter section without a filter (line " + tagNode.getLineNumber() + ")");
         }
         StringBuilder body = new StringBuilder();
-        for (Node child : tagNode.getChildren()) {
-            body.append(child.render(interpreter).getValue());
+        // The section is a scope of its own in Jinja2: what it sets stays inside.
+        try (var sectionScope = interpreter.enterScope()) {
+            for (Node child : tagNode.getChildren()) {
+                body.append(child.render(interpreter).getValue());
+                if (PyLoop.isInterrupted(interpreter)) {
+                    // Jinja2 leaves the section for the loop before the filtered text is written.
+                    return "";
+                }
+            }
         }
         try (var scope = interpreter.enterScope()) {
             interpreter.getContext().put(BODY, body.toString());
