@@ -1,11 +1,14 @@
 package io.kvasir.engine.sched;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
+import io.kvasir.api.plugin.PreemptionPolicy;
+import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
 
@@ -14,8 +17,8 @@ import io.kvasir.engine.kv.KvSequence;
  *
  * <p>The one rule: every request has {@code numComputedTokens} behind its {@code numTokens}; a step gives
  * each running request as many of its missing tokens as the budget allows (one for a decoding request,
- * a chunk of the prompt for a prefilling one), then admits waiting requests in order while budget,
- * blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
+ * a chunk of the prompt for a prefilling one), then admits waiting requests in the order the
+ * {@link SchedulingPolicy} picks while budget, blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
  *
  * <p>When the KV cache cannot hold a running request's next tokens, the most recently admitted running
  * request is preempted: its blocks go back to the pool and it returns to the head of the waiting queue,
@@ -30,16 +33,34 @@ public final class Scheduler {
     private final KvCacheManager kvCache;
     private final int maxBatchTokens;
     private final int maxRunningRequests;
-    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final ArrayList<Request> waiting = new ArrayList<>();
+    private SchedulingPolicy policy;
+    private final SchedulingPolicy fallbackPolicy = (candidates, now) -> 0;
+    private final java.util.function.Consumer<RuntimeException> onPolicyFailure;
     private final List<Request> running = new ArrayList<>();
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
+    private @Nullable PrefixCache prefixCache;
+    private PreemptionPolicy preemptionPolicy = (numBlocks, bytesPerBlock, numComputedTokens) -> PreemptionPolicy.Mode.RECOMPUTE;
+    private @Nullable KvSwapSpace swapSpace;
+    private long bytesPerBlock;
+    private long numSwapsOut;
+    private long numSwapsIn;
 
     /**
      * @param maxBatchTokens the token budget of one step
      * @param maxRunningRequests the most requests running at once
      */
     public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests) {
+        this(kvCache, maxBatchTokens, maxRunningRequests, (candidates, now) -> 0, e -> { });
+    }
+
+    /**
+     * @param policy orders the waiting requests
+     * @param onPolicyFailure told when the policy throws; the step then admits in arrival order
+     */
+    public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests, SchedulingPolicy policy,
+            java.util.function.Consumer<RuntimeException> onPolicyFailure) {
         if (maxBatchTokens <= 0 || maxRunningRequests <= 0) {
             throw new IllegalArgumentException("maxBatchTokens and maxRunningRequests must be positive");
         }
@@ -47,11 +68,56 @@ public final class Scheduler {
         this.maxBatchTokens = maxBatchTokens;
         this.maxRunningRequests = maxRunningRequests;
         this.batch = new ScheduledBatch(maxRunningRequests);
+        this.policy = policy;
+        this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /**
+     * Sets how requests are preempted; {@code swapSpace} null makes every preemption a recompute.
+     *
+     * @param bytesPerBlock the KV bytes of one block over all layers, for the policy's cost rule
+     */
+    public void setPreemption(PreemptionPolicy policy, @Nullable KvSwapSpace swapSpace, long bytesPerBlock) {
+        this.preemptionPolicy = policy;
+        this.swapSpace = swapSpace;
+        this.bytesPerBlock = bytesPerBlock;
+    }
+
+    /** Preemptions that swapped blocks out, and resumptions that swapped them back in. */
+    public long numSwapsOut() {
+        return numSwapsOut;
+    }
+
+    public long numSwapsIn() {
+        return numSwapsIn;
+    }
+
+    /** Turns prefix caching on (with an index) or off (null). */
+    public void setPrefixCache(@Nullable PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
+    }
+
+    public @Nullable PrefixCache prefixCache() {
+        return prefixCache;
+    }
+
+    /** Replaces the scheduling policy; takes effect at the next step. */
+    public void setPolicy(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
     }
 
     /** Queues a new request behind the waiting ones. */
     public void add(Request request) {
-        waiting.addLast(request);
+        waiting.add(request);
+        try {
+            policy.onArrival(request, System.nanoTime());
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
     }
 
     public int numWaiting() {
@@ -81,7 +147,7 @@ public final class Scheduler {
                 continue;
             }
             boolean preemptedItself = false;
-            while (!kvCache.allocateSlots(request.kvSequence(), numNew)) {
+            while (!allocate(request.kvSequence(), numNew)) {
                 Request victim = running.removeLast();
                 preempt(victim);
                 if (victim == request) {
@@ -103,14 +169,23 @@ public final class Scheduler {
 
     private void admitWaiting(int budget) {
         while (budget > 0 && !waiting.isEmpty() && running.size() < maxRunningRequests) {
-            Request request = waiting.peekFirst();
+            int index = pickNext();
+            Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
+            if (request.numSwappedTokens() > 0) {
+                if (!swapIn(request, sequence)) {
+                    return;
+                }
+            } else if (prefixCache != null) {
+                request.skipCachedTokens(prefixCache.attach(request, sequence));
+            }
             int numNew = Math.min(request.numUncomputedTokens(), budget);
-            if (!kvCache.allocateSlots(sequence, numNew)) {
+            if (!allocate(sequence, numNew)) {
                 kvCache.free(sequence);
+                request.undoAdmission();
                 return;
             }
-            waiting.pollFirst();
+            waiting.remove(index);
             request.startRunning(sequence);
             running.add(request);
             batch.add(request, numNew);
@@ -118,9 +193,80 @@ public final class Scheduler {
         }
     }
 
+    /** Allocates slots, first taking back blocks the prefix cache retains when the pool is short. */
+    private boolean allocate(KvSequence sequence, int numNew) {
+        if (kvCache.allocateSlots(sequence, numNew)) {
+            return true;
+        }
+        if (prefixCache == null) {
+            return false;
+        }
+        int shortfall = kvCache.numBlocksNeeded(sequence, numNew) - kvCache.numFreeBlocks();
+        return prefixCache.evict(shortfall) >= shortfall && kvCache.allocateSlots(sequence, numNew);
+    }
+
+    private int pickNext() {
+        if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
+            for (int i = 0; i < waiting.size(); i++) {
+                Request request = waiting.get(i);
+                request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+            }
+        }
+        try {
+            int index = policy.pickNext(waiting, System.nanoTime());
+            if (index < 0 || index >= waiting.size()) {
+                throw new IllegalStateException("policy picked index " + index + " of " + waiting.size() + " waiting requests");
+            }
+            return index;
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+            return fallbackPolicy.pickNext(waiting, System.nanoTime());
+        }
+    }
+
+    /**
+     * Brings a swapped request's blocks back: allocates them and copies the KV in. Returns false when the
+     * pool has no room yet (the request keeps waiting); a swap space that lost the blocks makes the request
+     * recompute instead.
+     */
+    private boolean swapIn(Request request, KvSequence sequence) {
+        int numTokens = request.numSwappedTokens();
+        if (!allocate(sequence, request.numSwappedSlots())) {
+            kvCache.free(sequence);
+            return false;
+        }
+        boolean restored = swapSpace != null && swapSpace.swapIn(request, kvCache.blockTable(sequence));
+        if (swapSpace != null) {
+            swapSpace.discard(request);
+        }
+        request.setSwapped(0, 0);
+        if (!restored) {
+            request.clearSlotScores();
+            kvCache.free(sequence);
+            return false;
+        }
+        request.resumeSwapped(numTokens);
+        numSwapsIn++;
+        return true;
+    }
+
     private void preempt(Request victim) {
-        kvCache.free(victim.kvSequence());
+        KvSequence sequence = victim.kvSequence();
+        int numComputed = victim.numComputedTokens();
+        int numBlocks = kvCache.blockTable(sequence).numBlocks();
+        int numSlots = kvCache.numTokens(sequence);
+        boolean swapped = false;
+        if (swapSpace != null && preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed) == PreemptionPolicy.Mode.SWAP) {
+            swapped = swapSpace.swapOut(victim, kvCache.blockTable(sequence));
+        }
+        kvCache.free(sequence);
         victim.preempt();
+        if (swapped) {
+            victim.setSwapped(numComputed, numSlots);
+            numSwapsOut++;
+        } else {
+            victim.clearSlotScores();
+        }
         waiting.addFirst(victim);
         batch.countPreemption();
         numPreemptionsTotal++;
@@ -135,6 +281,28 @@ public final class Scheduler {
             waiting.remove(request);
         }
         request.finish();
+        notifyFinished(request);
+    }
+
+    private void notifyFinished(Request request) {
+        if (request.numSwappedTokens() > 0 && swapSpace != null) {
+            swapSpace.discard(request);
+            request.setSwapped(0, 0);
+        }
+        try {
+            policy.onFinished(request);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
+    }
+
+    /** Tells the policy what a request received in a step. */
+    public void charge(Request request, int numPromptTokens, int numGeneratedTokens, double blockSeconds) {
+        try {
+            policy.charge(request, numPromptTokens, numGeneratedTokens, blockSeconds);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+        }
     }
 
     /** Finishes every request whose cancellation was asked for, handing each to {@code onCancelled}. */
@@ -152,6 +320,7 @@ public final class Scheduler {
                     kvCache.free(request.kvSequence());
                 }
                 request.finish();
+                notifyFinished(request);
                 onCancelled.accept(request);
             }
         }

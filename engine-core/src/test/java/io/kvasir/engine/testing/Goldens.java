@@ -1,4 +1,4 @@
-package io.kvasir.engine.model;
+package io.kvasir.engine.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,15 +8,15 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-import io.kvasir.engine.testing.SharedFiles;
+
 
 /** llama.cpp's reference outputs from shared/goldens. */
-record Goldens(String model, List<Case> cases) {
+public record Goldens(String model, List<Case> cases) {
 
-    record Case(String prompt, int[] promptTokens, float[][] promptLogits, int[] greedyTokens, String greedyText) {
+    public record Case(String prompt, int[] promptTokens, float[][] promptLogits, int[] greedyTokens, String greedyText) {
     }
 
-    static Goldens load(String model) throws IOException {
+    public static Goldens load(String model) throws IOException {
         Path file = SharedFiles.require("goldens/" + model + ".json");
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         List<Case> cases = new ArrayList<>();

@@ -1,0 +1,43 @@
+package io.kvasir.plugins.eviction;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kvasir.api.plugin.ConfigField;
+import io.kvasir.api.plugin.ConfigSchema;
+import io.kvasir.api.plugin.EvictionPolicy;
+import io.kvasir.api.plugin.EvictionPolicyProvider;
+import io.kvasir.api.plugin.PluginConfig;
+import io.kvasir.plugins.eviction.internal.EvictionBudget;
+import io.kvasir.plugins.eviction.internal.HeavyHitterPolicy;
+
+/** {@code h2o}: the Heavy-Hitter Oracle, recent positions plus those with the most accumulated attention. */
+public final class HeavyHitterProvider implements EvictionPolicyProvider {
+
+    public static final String NAME = "h2o";
+    public static final String RECENT_FRACTION = "recent_fraction";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "H2O: keeps the most recent positions and the heavy hitters, the positions that received the "
+                + "most attention so far; needs accumulated attention statistics.";
+    }
+
+    @Override
+    public ConfigSchema configSchema() {
+        List<ConfigField> fields = new ArrayList<>(EvictionBudget.configFields());
+        fields.add(ConfigField.decimal(RECENT_FRACTION, 0.5, 0.0, 1.0, "fraction",
+                "Share of the budget kept for the most recent positions; the rest goes to heavy hitters."));
+        return new ConfigSchema(fields);
+    }
+
+    @Override
+    public EvictionPolicy create(PluginConfig config) {
+        return new HeavyHitterPolicy(EvictionBudget.fromConfig(config), config.getDouble(RECENT_FRACTION));
+    }
+}

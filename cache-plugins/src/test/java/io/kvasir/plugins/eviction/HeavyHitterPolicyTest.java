@@ -1,0 +1,125 @@
+package io.kvasir.plugins.eviction;
+
+import static io.kvasir.plugins.eviction.EvictionFixtures.compact;
+import static io.kvasir.plugins.eviction.EvictionFixtures.concat;
+import static io.kvasir.plugins.eviction.EvictionFixtures.kept;
+import static io.kvasir.plugins.eviction.EvictionFixtures.policy;
+import static io.kvasir.plugins.eviction.EvictionFixtures.range;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+
+import io.kvasir.api.plugin.EvictionPolicy;
+import io.kvasir.api.plugin.EvictionPolicy.AttentionStats;
+import org.junit.jupiter.api.Test;
+
+class HeavyHitterPolicyTest {
+
+    private static final HeavyHitterProvider PROVIDER = new HeavyHitterProvider();
+
+    @Test
+    void keepsHeavyHittersOverOtherOldSlotsAndTheRecentHalfOfTheBudget() {
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
+        float[] scores = new float[20];
+        Arrays.fill(scores, 0.1f);
+        scores[2] = 5f;
+        scores[5] = 3f;
+        scores[9] = 4f;
+        scores[13] = 2f;
+        scores[14] = 1f;
+        scores[17] = 9f;
+
+        assertThat(kept(h2o, scores, false)).containsExactly(2, 5, 9, 13, 16, 17, 18, 19);
+    }
+
+    @Test
+    void equalScoresKeepTheMoreRecentSlot() {
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
+        float[] scores = new float[20];
+        Arrays.fill(scores, 1f);
+        scores[3] = 2f;
+
+        assertThat(kept(h2o, scores, false)).containsExactly(3, 13, 14, 15, 16, 17, 18, 19);
+    }
+
+    @Test
+    void recentFractionOneIsASlidingWindow() {
+        EvictionPolicy window = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "recent_fraction", 1.0);
+        float[] scores = new float[20];
+        scores[0] = 100f;
+
+        assertThat(kept(window, scores, false)).containsExactly(range(12, 20));
+    }
+
+    @Test
+    void recentFractionZeroKeepsTheHighestScoresWherePossible() {
+        EvictionPolicy hitters = policy(PROVIDER, "budget_tokens", 3, "evict_chunk", 0, "recent_fraction", 0.0);
+        float[] scores = {0f, 7f, 1f, -2f, 7f, 0.5f, 3f, 0f};
+
+        assertThat(kept(hitters, scores, false)).containsExactly(1, 4, 6);
+    }
+
+    @Test
+    void theRecentShareIsRoundedFromTheBudget() {
+        // Half of 5 rounds up to 3 recent slots, leaving 2 for heavy hitters.
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "recent_fraction", 0.5);
+        float[] scores = {9f, 0f, 8f, 0f, 7f, 0f, 0f, 0f, 0f, 0f};
+
+        assertThat(kept(h2o, scores, false)).containsExactly(0, 2, 7, 8, 9);
+    }
+
+    @Test
+    void keepsEverythingWithinBudgetAndOnEmptyOrSingleSlotCaches() {
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 1, "evict_chunk", 0);
+
+        assertThat(kept(h2o, new float[0], false)).isEmpty();
+        assertThat(kept(h2o, new float[1], false)).containsExactly(0);
+        assertThat(kept(policy(PROVIDER, "budget_tokens", 30), new float[30], true)).containsExactly(range(0, 30));
+    }
+
+    @Test
+    void aSlotThatKeepsDrawingAttentionSurvivesLongDecoding() {
+        EvictionPolicy h2o = policy(PROVIDER, "budget_fraction", 0.25, "evict_chunk", 8);
+        int[] positions = range(0, 64);
+        float[] scores = new float[64];
+        int numEvictions = 0;
+        for (int step = 0; step < 400; step++) {
+            for (int slot = 0; slot < positions.length; slot++) {
+                // Position 7 is the heavy hitter; everything else gets a little attention, newer slots more.
+                scores[slot] += positions[slot] == 7 ? 1f : 0.001f * (positions[slot] % 5);
+            }
+            int length = positions[positions.length - 1] + 1;
+            int budget = (length + 3) / 4;
+            int[] kept = kept(h2o, positions, scores, step == 0);
+            if (kept.length < positions.length) {
+                numEvictions++;
+                assertThat(kept).hasSize(budget);
+            }
+            positions = compact(positions, kept);
+            scores = compact(scores, kept);
+            assertThat(positions).contains(7, length - 1);
+            assertThat(positions.length).isLessThanOrEqualTo(budget + 8);
+            positions = Arrays.copyOf(positions, positions.length + 1);
+            positions[positions.length - 1] = length;
+            scores = Arrays.copyOf(scores, scores.length + 1);
+        }
+        assertThat(numEvictions).isGreaterThan(20);
+    }
+
+    @Test
+    void asksForAccumulatedAttention() {
+        EvictionPolicy h2o = policy(PROVIDER);
+
+        assertThat(h2o.attentionStats()).isEqualTo(AttentionStats.ACCUMULATED);
+        assertThat(h2o.selectsDuringPrefill()).isTrue();
+    }
+
+    @Test
+    void keepsTheHeavyHittersAmongGappedPositions() {
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 4, "evict_chunk", 0);
+        int[] positions = concat(new int[] {0, 5, 9}, range(40, 45));
+        float[] scores = {3f, 0f, 2f, 0f, 0f, 0f, 0f, 0f};
+
+        assertThat(kept(h2o, positions, scores, false)).containsExactly(0, 2, 6, 7);
+    }
+}

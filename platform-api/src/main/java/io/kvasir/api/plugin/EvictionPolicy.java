@@ -1,0 +1,48 @@
+package io.kvasir.api.plugin;
+
+/**
+ * Drops positions from a long sequence's KV cache so it fits a budget (StreamingLLM, H2O, SnapKV). The
+ * engine compacts the kept slots into fewer blocks, so eviction really frees memory; kept keys keep the
+ * rotary encoding of their original positions, and new tokens continue at the sequence's true position.
+ * Called on the engine loop thread only; one instance serves all sequences of an engine.
+ */
+public interface EvictionPolicy {
+
+    /** What attention statistics the policy needs the engine to collect. */
+    enum AttentionStats {
+        /** None (StreamingLLM). */
+        NONE,
+        /** Attention weight each slot received, summed over layers, heads and steps (H2O). */
+        ACCUMULATED,
+        /** Attention the last {@link #observationWindow()} prompt tokens gave each slot at the end of prefill (SnapKV). */
+        OBSERVATION_WINDOW
+    }
+
+    AttentionStats attentionStats();
+
+    /** Prompt tokens whose attention SnapKV observes; 0 for other policies. */
+    default int observationWindow() {
+        return 0;
+    }
+
+    /**
+     * Whether {@link #select} may also be called after chunked-prefill steps that leave the prompt incomplete.
+     * A policy that selects once from the whole prompt (SnapKV) returns false, and the engine calls it only
+     * from the step that completes the prompt ({@code endOfPrefill}) on.
+     */
+    default boolean selectsDuringPrefill() {
+        return true;
+    }
+
+    /**
+     * Chooses the slots to keep after a step.
+     *
+     * @param numSlots slots the sequence's cache holds (its cached positions)
+     * @param slotPositions the position of each slot, ascending
+     * @param slotScores the statistic {@link #attentionStats()} asked for, per slot (zeros for NONE)
+     * @param endOfPrefill whether this step completed the prompt
+     * @param keep receives the indices of the slots to keep, ascending
+     * @return how many slots to keep; {@code numSlots} keeps everything
+     */
+    int select(int numSlots, int[] slotPositions, float[] slotScores, boolean endOfPrefill, int[] keep);
+}
