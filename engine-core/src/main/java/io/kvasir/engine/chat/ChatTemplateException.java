@@ -1,19 +1,18 @@
 package io.kvasir.engine.chat;
 
 /**
- * A chat template could not be compiled or rendered: a syntax error, an unknown filter or function, a value the
- * template cannot handle, or an error the template raised itself ({@code raise_exception('...')}, whose message is
- * passed through unchanged).
+ * A chat template that does not parse, or a render that failed. When the template itself raised
+ * ({@code raise_exception('...')}), the message is exactly the template's message; otherwise it is the
+ * error Jinja would report ({@code 'functions' is undefined}, a type error, an exceeded limit, ...).
  */
-public final class ChatTemplateException extends RuntimeException {
+public class ChatTemplateException extends RuntimeException {
+
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with the given message. */
     public ChatTemplateException(String message) {
         super(message);
     }
 
-    /** Creates an exception with the given message and cause. */
     public ChatTemplateException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,143 +1,77 @@
 package io.kvasir.engine.chat.internal;
 
-import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.lib.tag.ForTag;
-import com.hubspot.jinjava.util.ForLoop;
-import java.util.Collections;
+import com.hubspot.jinjava.objects.PyWrapper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
- * The {@code loop} variable of a chat template's for loop: Jinjava's {@link ForLoop}, which drives the iteration and
- * receives {@code break}/{@code continue}, plus Jinja2's {@code loop.previtem} and {@code loop.nextitem} (null, so
- * undefined, at the ends), and whether the current iteration was interrupted, so nested blocks can stop there.
+ * Jinja's {@code loop} variable: {@code index}, {@code index0}, {@code revindex}, {@code revindex0},
+ * {@code first}, {@code last}, {@code length}, {@code depth}, {@code depth0}, {@code previtem},
+ * {@code nextitem}, plus {@code cycle(...)} and {@code changed(...)} (resolved by {@link PyMethodResolver}).
+ *
+ * <p>A map so Jinjava resolves the attributes without reflection; {@code previtem}/{@code nextitem} are
+ * absent (undefined) at the ends, as in Jinja.
  */
-public final class PyLoop extends ForLoop {
-    private final ForLoop loop;
-    private Object previtem;
-    private Object nextitem;
-    private boolean broken;
-    private boolean continued;
+final class PyLoop extends LinkedHashMap<String, Object> implements PyWrapper {
 
-    PyLoop(ForLoop loop) {
-        super(Collections.emptyIterator(), loop.getLength());
-        this.loop = loop;
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Object> items;
+    private int index0;
+    private transient List<Object> lastChanged;
+
+    PyLoop(List<Object> items) {
+        this.items = items;
     }
 
-    /** Starts an iteration: its neighbours, and no {@code continue} yet. */
-    void startIteration(Object previtem, Object nextitem) {
-        this.previtem = previtem;
-        this.nextitem = nextitem;
-        continued = false;
+    /** Moves to item {@code index0}. */
+    void moveTo(int index0) {
+        this.index0 = index0;
+        int length = items.size();
+        put("index", (long) index0 + 1);
+        put("index0", (long) index0);
+        put("revindex", (long) (length - index0));
+        put("revindex0", (long) (length - index0 - 1));
+        put("first", index0 == 0);
+        put("last", index0 == length - 1);
+        put("length", (long) length);
+        put("depth", 1L);
+        put("depth0", 0L);
+        if (index0 > 0) {
+            put("previtem", items.get(index0 - 1));
+        } else {
+            remove("previtem");
+        }
+        if (index0 + 1 < length) {
+            put("nextitem", items.get(index0 + 1));
+        } else {
+            remove("nextitem");
+        }
     }
 
-    /** Whether the innermost loop around the interpreter's position took a {@code break} or {@code continue}. */
-    static boolean isInterrupted(JinjavaInterpreter interpreter) {
-        return interpreter.getContext().get(ForTag.LOOP) instanceof PyLoop loop && (loop.broken || loop.continued);
+    /** {@code loop.cycle(a, b, ...)}: the argument at the current index, round-robin. */
+    Object cycle(List<Object> values) {
+        if (values.isEmpty()) {
+            throw new JinjaRuntimeError("no items for cycling given");
+        }
+        return values.get(index0 % values.size());
     }
 
-    /** The item of the previous iteration, or null in the first. */
-    public Object getPrevitem() {
-        return previtem;
-    }
-
-    /** The item of the next iteration, or null in the last. */
-    public Object getNextitem() {
-        return nextitem;
-    }
-
-    @Override
-    public Object next() {
-        return loop.next();
-    }
-
-    @Override
-    public boolean hasNext() {
-        return loop.hasNext();
-    }
-
-    @Override
-    public int getIndex() {
-        return loop.getIndex();
-    }
-
-    @Override
-    public int getIndex0() {
-        return loop.getIndex0();
-    }
-
-    @Override
-    public int getDepth() {
-        return loop.getDepth();
+    /** {@code loop.changed(...)}: whether the values differ from the previous call's. */
+    boolean changed(List<Object> values) {
+        boolean changed = lastChanged == null || !PyValues.eq(lastChanged, values);
+        lastChanged = values;
+        return changed;
     }
 
     @Override
-    public int getDepth0() {
-        return loop.getDepth0();
+    public boolean equals(Object o) {
+        return this == o;
     }
 
     @Override
-    public int getCounter() {
-        return loop.getCounter();
-    }
-
-    @Override
-    public int getRevindex() {
-        return loop.getRevindex();
-    }
-
-    @Override
-    public int getRevindex0() {
-        return loop.getRevindex0();
-    }
-
-    @Override
-    public int getRevcounter() {
-        return loop.getRevcounter();
-    }
-
-    @Override
-    public int getLength() {
-        return loop.getLength();
-    }
-
-    @Override
-    public boolean isFirst() {
-        return loop.isFirst();
-    }
-
-    @Override
-    public boolean isLast() {
-        return loop.isLast();
-    }
-
-    @Override
-    public boolean isContinued() {
-        return loop.isContinued();
-    }
-
-    @Override
-    public void doContinue() {
-        continued = true;
-        loop.doContinue();
-    }
-
-    @Override
-    public void doBreak() {
-        broken = true;
-        loop.doBreak();
-    }
-
-    @Override
-    public Object cycle(Object... items) {
-        return loop.cycle(items);
-    }
-
-    @Override
-    public void remove() {
-        loop.remove();
-    }
-
-    @Override
-    public String toString() {
-        return loop.toString();
+    public int hashCode() {
+        return System.identityHashCode(this);
     }
 }
