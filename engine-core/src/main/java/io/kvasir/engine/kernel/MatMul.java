@@ -1,12 +1,9 @@
 package io.kvasir.engine.kernel;
 
-import static io.kvasir.engine.kernel.Simd.FLOATS;
 import static io.kvasir.engine.kernel.Simd.LANES;
 
 import java.util.Arrays;
 import java.util.Objects;
-
-import jdk.incubator.vector.FloatVector;
 
 /**
  * The matrix multiply of a forward pass: {@code out[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for
@@ -18,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
  *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
  *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
  *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
- *   {@code xt[col][batch lanes]}; each task walks its rows in panels of 8, dequantises a panel of
+ *   {@code xt[col][batch lanes]}; each task walks its rows in panels of 8 (12 for narrow batches), dequantises a panel of
  *   {@link #PANEL_COLS} columns once into L1-resident floats and feeds it to register-blocked micro-kernels
  *   ({@link GemmKernels}) that reuse each weight across up to 6 x {@code LANES/2} activation rows.</li>
  * </ul>
@@ -27,7 +24,8 @@ import jdk.incubator.vector.FloatVector;
  * steady-state calls allocate nothing. Not thread-safe: one caller at a time (the engine loop).
  *
  * <p>Invariants during a call: {@code paddedBatch % (LANES / 2) == 0}; GEMM tasks cover {@code rowsPerTask} rows
- * ({@code rowsPerTask % 8 == 0}); a thread writes only its own rows of {@code out} and its own scratch.
+ * ({@code rowsPerTask % (2 * panelPairs) == 0}); a thread writes only its own rows of {@code out} and its
+ * own scratch.
  */
 public final class MatMul {
 
@@ -39,8 +37,8 @@ public final class MatMul {
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
     private static final int MAX_ROWS_PER_GEMM_TASK = 128;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
-    private static final FloatVector ZIP_LOW = zipIndexes(0);
-    private static final FloatVector ZIP_HIGH = zipIndexes(1);
+    /** Largest transposed activation block walked whole per panel (half of a 1 MiB L2). */
+    private static final long ROWS_OUTER_MAX_TRANSPOSED_BYTES = 768 << 10;
 
     private final ParallelExecutor executor;
     private final ParallelTask rowDotTask = this::rowDotTask;
@@ -57,11 +55,12 @@ public final class MatMul {
     private int batch;
     private int paddedBatch;
     private int rowsPerTask;
+    private int panelPairs;
 
     /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
     public MatMul(ParallelExecutor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.panels = new double[executor.numThreads()][GemmKernels.PANEL_ROWS / 2 * PANEL_COLS];
+        this.panels = new double[executor.numThreads()][GemmKernels.NARROW_PANEL_PAIRS * PANEL_COLS];
         this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
     }
@@ -140,9 +139,10 @@ public final class MatMul {
         if (transposed.length < neededTransposed) {
             transposed = new float[neededTransposed];
         }
-        int panelRows = GemmKernels.PANEL_ROWS;
+        panelPairs = paddedBatch / groupRows <= 2 ? GemmKernels.NARROW_PANEL_PAIRS : GemmKernels.WIDE_PANEL_PAIRS;
+        int panelRows = 2 * panelPairs;
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
-        rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK, target);
+        rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK / panelRows * panelRows, target);
         int neededAcc = rowsPerTask * 2 * paddedBatch;
         for (int t = 0; t < accumulators.length; t++) {
             if (accumulators[t].length < neededAcc) {
@@ -182,38 +182,35 @@ public final class MatMul {
         int cols = w.cols();
         int ldx = 2 * paddedBatch;
         int numGroups = ldx / LANES;
-        int panelAcc = GemmKernels.PANEL_ROWS / 2 * ldx;
+        int pairs = panelPairs;
+        int panelRows = 2 * pairs;
+        int panelAcc = pairs * ldx;
         int firstRow = taskIndex * rowsPerTask;
         int endRow = Math.min(rows, firstRow + rowsPerTask);
         double[] panel = panels[workerIndex];
         float[] scratch = rowScratch[workerIndex];
         float[] acc = accumulators[workerIndex];
-        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, GemmKernels.PANEL_ROWS) * panelAcc, 0f);
+        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, panelRows) * panelAcc, 0f);
         float[] xt = transposed;
-        for (int col = 0; col < cols; col += PANEL_COLS) {
-            int numCols = Math.min(PANEL_COLS, cols - col);
-            int xOffset = col * ldx;
-            for (int panelRow = firstRow; panelRow < endRow; panelRow += GemmKernels.PANEL_ROWS) {
-                fillPanel(w, panelRow, endRow, col, numCols, panel, scratch);
-                int accOffset = (panelRow - firstRow) / GemmKernels.PANEL_ROWS * panelAcc;
-                int g = 0;
-                for (; g + 6 <= numGroups; g += 6) {
-                    GemmKernels.pairs4x6(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
+        if ((long) cols * ldx * Float.BYTES <= ROWS_OUTER_MAX_TRANSPOSED_BYTES) {
+            // The transposed activations stay in L2, so walk each panel's rows to the end: eight sequential
+            // weight streams that the hardware prefetcher follows.
+            for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
+                int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
+                for (int col = 0; col < cols; col += PANEL_COLS) {
+                    int numCols = Math.min(PANEL_COLS, cols - col);
+                    fillPanel(w, pairs, panelRow, endRow, col, numCols, panel, scratch);
+                    runKernels(pairs, panel, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
                 }
-                if (numGroups - g >= 4) {
-                    GemmKernels.pairs4x4(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
-                    g += 4;
-                }
-                if (numGroups - g >= 2) {
-                    GemmKernels.pairs4x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
-                    g += 2;
-                }
-                if (numGroups - g == 1) {
-                    GemmKernels.pairs4x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
+            }
+        } else {
+            // Too large for L2: keep one column chunk of them hot while the task's rows pass over it.
+            for (int col = 0; col < cols; col += PANEL_COLS) {
+                int numCols = Math.min(PANEL_COLS, cols - col);
+                for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
+                    int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
+                    fillPanel(w, pairs, panelRow, endRow, col, numCols, panel, scratch);
+                    runKernels(pairs, panel, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
                 }
             }
         }
@@ -222,49 +219,55 @@ public final class MatMul {
             int outRow = b * rows;
             for (int r = firstRow; r < endRow; r++) {
                 int rel = r - firstRow;
-                out[outRow + r] = acc[(rel >> 3) * panelAcc + ((rel >> 1) & 3) * ldx + 2 * b + (rel & 1)];
+                int inPanel = rel % panelRows;
+                out[outRow + r] = acc[rel / panelRows * panelAcc + (inPanel >> 1) * ldx + 2 * b + (inPanel & 1)];
             }
+        }
+    }
+
+    /** One panel times all lane groups of one column chunk, in the widest kernels that fit. */
+    private static void runKernels(int pairs, double[] panel, float[] xt, int xOffset, int ldx, int numCols,
+            int numGroups, float[] acc, int accOffset) {
+        if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
+            assert numGroups <= 2;
+            if (numGroups == 2) {
+                GemmKernels.pairs6x2(panel, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+            } else {
+                GemmKernels.pairs6x1(panel, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+            }
+            return;
+        }
+        int g = 0;
+        for (; g + 6 <= numGroups; g += 6) {
+            GemmKernels.pairs4x6(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+        }
+        if (numGroups - g >= 4) {
+            GemmKernels.pairs4x4(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            g += 4;
+        }
+        if (numGroups - g >= 2) {
+            GemmKernels.pairs4x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            g += 2;
+        }
+        if (numGroups - g == 1) {
+            GemmKernels.pairs4x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
         }
     }
 
     /**
-     * Dequantises rows {@code panelRow..panelRow+7} (those below {@code endRow}), columns {@code col..col+numCols},
-     * into the pair-interleaved panel. Rows past the end leave stale values whose sums are never written out.
+     * Dequantises rows {@code panelRow..panelRow+2*pairs-1} (those below {@code endRow}), columns
+     * {@code col..col+numCols}, into the pair-interleaved panel. Pairs past the end keep stale values whose
+     * sums are never written out.
      */
-    private static void fillPanel(WeightMatrix w, int panelRow, int endRow, int col, int numCols, double[] panel,
-            float[] scratch) {
-        for (int pair = 0; pair < GemmKernels.PANEL_ROWS / 2; pair++) {
+    private static void fillPanel(WeightMatrix w, int pairs, int panelRow, int endRow, int col, int numCols,
+            double[] panel, float[] scratch) {
+        for (int pair = 0; pair < pairs; pair++) {
             int row = panelRow + 2 * pair;
             if (row >= endRow) {
                 return;
             }
-            w.dequantize(row, col, numCols, scratch, 0);
-            if (row + 1 < endRow) {
-                w.dequantize(row + 1, col, numCols, scratch, PANEL_COLS);
-            }
-            int base = pair * PANEL_COLS;
-            int k = 0;
-            for (int bound = FLOATS.loopBound(numCols); k < bound; k += LANES) {
-                FloatVector even = FloatVector.fromArray(FLOATS, scratch, k);
-                FloatVector odd = FloatVector.fromArray(FLOATS, scratch, PANEL_COLS + k);
-                ZIP_LOW.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k);
-                ZIP_HIGH.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k + LANES / 2);
-            }
-            for (; k < numCols; k++) {
-                long low = Float.floatToRawIntBits(scratch[k]) & 0xffffffffL;
-                long high = (long) Float.floatToRawIntBits(scratch[PANEL_COLS + k]) << 32;
-                panel[base + k] = Double.longBitsToDouble(high | low);
-            }
+            w.dequantizePair(row, col, numCols, panel, pair * PANEL_COLS, scratch);
         }
-    }
-
-    /** Lane indexes for {@code selectFrom(a, b)}: interleave the low (high) halves of a and b. */
-    private static FloatVector zipIndexes(int half) {
-        float[] indexes = new float[LANES];
-        for (int i = 0; i < LANES; i++) {
-            indexes[i] = half * LANES / 2 + i / 2 + (i % 2 == 0 ? 0 : LANES);
-        }
-        return FloatVector.fromArray(FLOATS, indexes, 0);
     }
 
     private static int ceilDiv(int a, int b) {

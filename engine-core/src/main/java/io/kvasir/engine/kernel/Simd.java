@@ -31,6 +31,11 @@ final class Simd {
     /** Doubles of the float shape: a broadcast double puts the same pair of floats in every lane pair. */
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
 
+    /** {@code ZIP_LOW.selectFrom(a, b)} interleaves the low halves of a and b: a0 b0 a1 b1 ... */
+    static final FloatVector ZIP_LOW = zipIndexes(0);
+    /** {@code ZIP_HIGH.selectFrom(a, b)} interleaves the high halves of a and b. */
+    static final FloatVector ZIP_HIGH = zipIndexes(1);
+
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -44,6 +49,14 @@ final class Simd {
             return FloatVector.SPECIES_512;
         }
         return FloatVector.SPECIES_256;
+    }
+
+    private static FloatVector zipIndexes(int half) {
+        float[] indexes = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            indexes[i] = half * LANES / 2 + i / 2 + (i % 2 == 0 ? 0 : LANES);
+        }
+        return FloatVector.fromArray(FLOATS, indexes, 0);
     }
 
     /** The f16 at {@code offset} as a float. */
