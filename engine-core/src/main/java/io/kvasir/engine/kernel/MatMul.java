@@ -37,8 +37,6 @@ public final class MatMul {
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
     private static final int MAX_ROWS_PER_GEMM_TASK = 128;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
-    /** Largest transposed activation block walked whole per panel (half of a 1 MiB L2). */
-    private static final long ROWS_OUTER_MAX_TRANSPOSED_BYTES = 768 << 10;
 
     private final ParallelExecutor executor;
     private final ParallelTask rowDotTask = this::rowDotTask;
@@ -60,7 +58,7 @@ public final class MatMul {
     /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
     public MatMul(ParallelExecutor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.panels = new double[executor.numThreads()][GemmKernels.NARROW_PANEL_PAIRS * PANEL_COLS];
+        this.panels = new double[executor.numThreads()][0];
         this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
     }
@@ -144,9 +142,13 @@ public final class MatMul {
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
         rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK / panelRows * panelRows, target);
         int neededAcc = rowsPerTask * 2 * paddedBatch;
+        int neededPanel = rowsPerTask / 2 * PANEL_COLS;
         for (int t = 0; t < accumulators.length; t++) {
             if (accumulators[t].length < neededAcc) {
                 accumulators[t] = new float[neededAcc];
+            }
+            if (panels[t].length < neededPanel) {
+                panels[t] = new double[neededPanel];
             }
         }
         executor.parallelFor(ceilDiv(cols, TRANSPOSE_COLS_PER_TASK), transposeTask);
@@ -190,28 +192,20 @@ public final class MatMul {
         double[] panel = panels[workerIndex];
         float[] scratch = rowScratch[workerIndex];
         float[] acc = accumulators[workerIndex];
-        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, panelRows) * panelAcc, 0f);
+        int numPanels = ceilDiv(endRow - firstRow, panelRows);
+        Arrays.fill(acc, 0, numPanels * panelAcc, 0f);
         float[] xt = transposed;
-        if ((long) cols * ldx * Float.BYTES <= ROWS_OUTER_MAX_TRANSPOSED_BYTES) {
-            // The transposed activations stay in L2, so walk each panel's rows to the end: eight sequential
-            // weight streams that the hardware prefetcher follows.
-            for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
-                int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
-                for (int col = 0; col < cols; col += PANEL_COLS) {
-                    int numCols = Math.min(PANEL_COLS, cols - col);
-                    fillPanel(w, pairs, panelRow, endRow, col, numCols, panel, scratch);
-                    runKernels(pairs, panel, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
-                }
+        // One column chunk of the transposed activations stays in L2 while all the task's rows pass over it.
+        // The chunk of every row is dequantised up front: a burst of independent loads that the memory
+        // system overlaps, instead of a few misses stalling each panel's kernels.
+        for (int col = 0; col < cols; col += PANEL_COLS) {
+            int numCols = Math.min(PANEL_COLS, cols - col);
+            for (int row = firstRow, offset = 0; row < endRow; row += 2, offset += PANEL_COLS) {
+                w.dequantizePair(row, col, numCols, panel, offset, scratch);
             }
-        } else {
-            // Too large for L2: keep one column chunk of them hot while the task's rows pass over it.
-            for (int col = 0; col < cols; col += PANEL_COLS) {
-                int numCols = Math.min(PANEL_COLS, cols - col);
-                for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
-                    int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
-                    fillPanel(w, pairs, panelRow, endRow, col, numCols, panel, scratch);
-                    runKernels(pairs, panel, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
-                }
+            for (int p = 0; p < numPanels; p++) {
+                runKernels(pairs, panel, p * pairs * PANEL_COLS, xt, col * ldx, ldx, numCols, numGroups,
+                        acc, p * panelAcc);
             }
         }
         // Batch-major so the stores to out run along its rows (the scattered reads hit the small accumulator).
@@ -226,47 +220,31 @@ public final class MatMul {
     }
 
     /** One panel times all lane groups of one column chunk, in the widest kernels that fit. */
-    private static void runKernels(int pairs, double[] panel, float[] xt, int xOffset, int ldx, int numCols,
-            int numGroups, float[] acc, int accOffset) {
+    private static void runKernels(int pairs, double[] panel, int panelOffset, float[] xt, int xOffset, int ldx,
+            int numCols, int numGroups, float[] acc, int accOffset) {
         if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
             assert numGroups <= 2;
             if (numGroups == 2) {
-                GemmKernels.pairs6x2(panel, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+                GemmKernels.pairs6x2(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
             } else {
-                GemmKernels.pairs6x1(panel, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+                GemmKernels.pairs6x1(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
             }
             return;
         }
         int g = 0;
         for (; g + 6 <= numGroups; g += 6) {
-            GemmKernels.pairs4x6(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x6(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
         }
         if (numGroups - g >= 4) {
-            GemmKernels.pairs4x4(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x4(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
             g += 4;
         }
         if (numGroups - g >= 2) {
-            GemmKernels.pairs4x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x2(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
             g += 2;
         }
         if (numGroups - g == 1) {
-            GemmKernels.pairs4x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
-        }
-    }
-
-    /**
-     * Dequantises rows {@code panelRow..panelRow+2*pairs-1} (those below {@code endRow}), columns
-     * {@code col..col+numCols}, into the pair-interleaved panel. Pairs past the end keep stale values whose
-     * sums are never written out.
-     */
-    private static void fillPanel(WeightMatrix w, int pairs, int panelRow, int endRow, int col, int numCols,
-            double[] panel, float[] scratch) {
-        for (int pair = 0; pair < pairs; pair++) {
-            int row = panelRow + 2 * pair;
-            if (row >= endRow) {
-                return;
-            }
-            w.dequantizePair(row, col, numCols, panel, pair * PANEL_COLS, scratch);
+            GemmKernels.pairs4x1(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
         }
     }
 

@@ -73,8 +73,8 @@ final class Q8_0Matrix extends WeightMatrix {
                         .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d0);
                 FloatVector b = ((FloatVector) ByteVector.fromMemorySegment(BYTES, data, second + 2 + i, LE)
                         .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d1);
-                Simd.ZIP_LOW.selectFrom(a, b).reinterpretAsDoubles().intoArray(dst, dstOffset + j + i);
-                Simd.ZIP_HIGH.selectFrom(a, b).reinterpretAsDoubles().intoArray(dst, dstOffset + j + i + LANES / 2);
+                Simd.ZIP_LOW.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsDoubles().intoArray(dst, dstOffset + j + i);
+                Simd.ZIP_HIGH.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsDoubles().intoArray(dst, dstOffset + j + i + LANES / 2);
             }
         }
     }

@@ -148,8 +148,8 @@ public abstract sealed class WeightMatrix
         for (int bound = Simd.FLOATS.loopBound(numCols); k < bound; k += Simd.LANES) {
             FloatVector first = FloatVector.fromArray(Simd.FLOATS, scratch, k);
             FloatVector second = FloatVector.fromArray(Simd.FLOATS, scratch, numCols + k);
-            Simd.ZIP_LOW.selectFrom(first, second).reinterpretAsDoubles().intoArray(dst, dstOffset + k);
-            Simd.ZIP_HIGH.selectFrom(first, second).reinterpretAsDoubles()
+            Simd.ZIP_LOW.selectFrom(first.reinterpretAsInts(), second.reinterpretAsInts()).reinterpretAsDoubles().intoArray(dst, dstOffset + k);
+            Simd.ZIP_HIGH.selectFrom(first.reinterpretAsInts(), second.reinterpretAsInts()).reinterpretAsDoubles()
                     .intoArray(dst, dstOffset + k + Simd.LANES / 2);
         }
         for (; k < numCols; k++) {
