@@ -165,12 +165,16 @@ public final class MatMul {
         int end = Math.min(cols, start + TRANSPOSE_COLS_PER_TASK);
         float[] xt = transposed;
         int ldx = 2 * paddedBatch;
-        for (int b = 0; b < batch; b++) {
-            int src = b * cols;
-            for (int c = start, dst = start * ldx + 2 * b; c < end; c++, dst += ldx) {
-                float v = x[src + c];
-                xt[dst] = v;
-                xt[dst + 1] = v;
+        // Eight activation rows at a time: the stores run along xt, and the eight rows being read (a multiple
+        // of 4 KiB apart, so in one L1 set) stay cached from one column to the next.
+        for (int b0 = 0; b0 < batch; b0 += 8) {
+            int bEnd = Math.min(batch, b0 + 8);
+            for (int c = start; c < end; c++) {
+                for (int b = b0, src = b0 * cols + c, dst = c * ldx + 2 * b0; b < bEnd; b++, src += cols, dst += 2) {
+                    float v = x[src];
+                    xt[dst] = v;
+                    xt[dst + 1] = v;
+                }
             }
         }
         for (int c = start; c < end; c++) {
@@ -208,13 +212,20 @@ public final class MatMul {
                         acc, p * panelAcc);
             }
         }
-        // Batch-major so the stores to out run along its rows (the scattered reads hit the small accumulator).
-        for (int b = 0; b < batch; b++) {
-            int outRow = b * rows;
-            for (int r = firstRow; r < endRow; r++) {
-                int rel = r - firstRow;
-                int inPanel = rel % panelRows;
-                out[outRow + r] = acc[rel / panelRows * panelAcc + (inPanel >> 1) * ldx + 2 * b + (inPanel & 1)];
+        // Pair p of the task sits at acc[p*ldx], lane 2b + j holding row firstRow + 2p + j of activation row b.
+        // Blocks of eight pairs keep the strided reads in L1 while the stores run along out's rows.
+        int numPairs = ceilDiv(endRow - firstRow, 2);
+        for (int p0 = 0; p0 < numPairs; p0 += 8) {
+            int pEnd = Math.min(numPairs, p0 + 8);
+            for (int b = 0; b < batch; b++) {
+                int outRow = b * rows + firstRow;
+                for (int p = p0; p < pEnd; p++) {
+                    int r = 2 * p;
+                    out[outRow + r] = acc[p * ldx + 2 * b];
+                    if (firstRow + r + 1 < endRow) {
+                        out[outRow + r + 1] = acc[p * ldx + 2 * b + 1];
+                    }
+                }
             }
         }
     }
