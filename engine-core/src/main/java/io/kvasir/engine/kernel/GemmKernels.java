@@ -17,7 +17,8 @@ import jdk.incubator.vector.FloatVector;
  * at column {@code k} for {@code j = 0, 1}. One 64-bit broadcast of a pair therefore lines up with
  * {@code LANES/2} activation rows: accumulator lane {@code 2b + j} of {@code a[p][v]} sums row {@code 2p + j}
  * times activation row {@code v*LANES/2 + b}. Each kernel computes, for pairs {@code p < 4} and lane groups
- * {@code v < NV}, {@code acc[accOffset + p*lda + v*LANES + l] += sum_k pairs(panel[panelOffset + p*ldp + k])[l] * xt[...]}.
+ * {@code v < NV}:
+ * {@code acc[accOffset + p*lda + v*LANES + l] += sum_k pairs(panel[panelOffset + p*ldp + k])[l] * xt[...]}.
  *
  * <p>Why pairs: a broadcast costs a shuffle-port slot on the target CPUs, and one broadcast per two rows
  * halves that cost against per-row broadcasting (measured 89 vs 76 GFLOP/s per core at 16 activation rows,

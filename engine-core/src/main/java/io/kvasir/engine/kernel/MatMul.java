@@ -15,9 +15,10 @@ import java.util.Objects;
  *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
  *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
  *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
- *   {@code xt[col][batch lanes]}; each task walks its rows in panels of 8 (12 for narrow batches), dequantises a panel of
- *   {@link #PANEL_COLS} columns once into L1-resident floats and feeds it to register-blocked micro-kernels
- *   ({@link GemmKernels}) that reuse each weight across up to 6 x {@code LANES/2} activation rows.</li>
+ *   {@code xt[col][batch lanes]}. Each task owns a range of rows; per chunk of {@link #PANEL_COLS} columns
+ *   it dequantises every row's chunk once into pair-interleaved floats (L2-resident) and feeds them, eight
+ *   or twelve rows at a time, to register-blocked micro-kernels ({@link GemmKernels}) that reuse each
+ *   weight across up to 6 x {@code LANES/2} activation rows.</li>
  * </ul>
  *
  * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
@@ -29,9 +30,12 @@ import java.util.Objects;
  */
 public final class MatMul {
 
-    /** The smallest batch that takes the blocked GEMM path. */
-    public static final int MIN_GEMM_BATCH = 8;
-    /** Columns of one dequantised panel: a multiple of every block size (256), small enough for L1. */
+    /**
+     * The smallest batch that takes the blocked GEMM path. Its lane groups hold {@code LANES/2} activation
+     * rows, so smaller batches waste lanes: at 5 rows both paths run about equally fast (Q8_0, AVX-512).
+     */
+    public static final int MIN_GEMM_BATCH = 5;
+    /** Columns of one dequantised chunk: a multiple of every block size (256); a panel's chunk fits L1. */
     static final int PANEL_COLS = 256;
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
@@ -170,7 +174,9 @@ public final class MatMul {
         for (int b0 = 0; b0 < batch; b0 += 8) {
             int bEnd = Math.min(batch, b0 + 8);
             for (int c = start; c < end; c++) {
-                for (int b = b0, src = b0 * cols + c, dst = c * ldx + 2 * b0; b < bEnd; b++, src += cols, dst += 2) {
+                int src = b0 * cols + c;
+                int dst = c * ldx + 2 * b0;
+                for (int b = b0; b < bEnd; b++, src += cols, dst += 2) {
                     float v = x[src];
                     xt[dst] = v;
                     xt[dst + 1] = v;
@@ -236,26 +242,32 @@ public final class MatMul {
         if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
             assert numGroups <= 2;
             if (numGroups == 2) {
-                GemmKernels.pairs6x2(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+                GemmKernels.pairs6x2(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols,
+                        acc, accOffset, ldx);
             } else {
-                GemmKernels.pairs6x1(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
+                GemmKernels.pairs6x1(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols,
+                        acc, accOffset, ldx);
             }
             return;
         }
         int g = 0;
         for (; g + 6 <= numGroups; g += 6) {
-            GemmKernels.pairs4x6(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x6(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
         }
         if (numGroups - g >= 4) {
-            GemmKernels.pairs4x4(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x4(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
             g += 4;
         }
         if (numGroups - g >= 2) {
-            GemmKernels.pairs4x2(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x2(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
             g += 2;
         }
         if (numGroups - g == 1) {
-            GemmKernels.pairs4x1(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols, acc, accOffset + g * LANES, ldx);
+            GemmKernels.pairs4x1(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.kvasir.engine.gguf.GgmlType;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * A 2-D weight tensor {@code [rows][cols]} in a GGML type, read in place from a {@link MemorySegment}
@@ -146,10 +147,10 @@ public abstract sealed class WeightMatrix
         dequantize(row + 1 < rows ? row + 1 : row, col, numCols, scratch, numCols);
         int k = 0;
         for (int bound = Simd.FLOATS.loopBound(numCols); k < bound; k += Simd.LANES) {
-            FloatVector first = FloatVector.fromArray(Simd.FLOATS, scratch, k);
-            FloatVector second = FloatVector.fromArray(Simd.FLOATS, scratch, numCols + k);
-            Simd.ZIP_LOW.selectFrom(first.reinterpretAsInts(), second.reinterpretAsInts()).reinterpretAsDoubles().intoArray(dst, dstOffset + k);
-            Simd.ZIP_HIGH.selectFrom(first.reinterpretAsInts(), second.reinterpretAsInts()).reinterpretAsDoubles()
+            IntVector first = FloatVector.fromArray(Simd.FLOATS, scratch, k).reinterpretAsInts();
+            IntVector second = FloatVector.fromArray(Simd.FLOATS, scratch, numCols + k).reinterpretAsInts();
+            Simd.ZIP_LOW.selectFrom(first, second).reinterpretAsDoubles().intoArray(dst, dstOffset + k);
+            Simd.ZIP_HIGH.selectFrom(first, second).reinterpretAsDoubles()
                     .intoArray(dst, dstOffset + k + Simd.LANES / 2);
         }
         for (; k < numCols; k++) {
