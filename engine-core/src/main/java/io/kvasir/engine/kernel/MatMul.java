@@ -9,16 +9,18 @@ import java.util.Objects;
  * The matrix multiply of a forward pass: {@code out[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for
  * {@code b < batch}, parallel over output rows on a {@link ParallelExecutor}.
  *
- * <p>Two strategies, chosen per call by batch size:
+ * <p>Three strategies, chosen per call by batch size:
  * <ul>
- *   <li><b>row dots</b> (batch below {@link #MIN_GEMM_BATCH}): each weight row is dotted with each
- *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
- *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
+ *   <li><b>row dots</b> (batch 1, decode): each weight row is dotted with the activations straight from its
+ *   packed form, reading every weight byte once; bound by memory bandwidth.</li>
+ *   <li><b>small batch</b> (below {@link #MIN_GEMM_BATCH}): two rows at a time are dequantised to floats
+ *   and dotted with up to four activation rows per pass ({@link DotKernels}).</li>
  *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
- *   {@code xt[col][batch lanes]}. Each task owns a range of rows; per chunk of {@link #PANEL_COLS} columns
- *   it dequantises every row's chunk once into pair-interleaved floats (L2-resident) and feeds them, eight
- *   or twelve rows at a time, to register-blocked micro-kernels ({@link GemmKernels}) that reuse each
- *   weight across up to 6 x {@code LANES/2} activation rows.</li>
+ *   {@code xt[col][batch lanes]}. Each task owns a range of rows and walks them in panels of eight (twelve
+ *   for narrow batches) per column block sized so the block's activations stay in L2; it dequantises a
+ *   panel's block once into pair-interleaved floats and feeds it, {@link #PANEL_COLS} columns at a time, to
+ *   register-blocked micro-kernels ({@link GemmKernels}) that reuse each weight across up to
+ *   6 x {@code LANES/2} activation rows.</li>
  * </ul>
  *
  * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
@@ -34,21 +36,26 @@ public final class MatMul {
      * The smallest batch that takes the blocked GEMM path. Its lane groups hold {@code LANES/2} activation
      * rows, so smaller batches waste lanes: at 5 rows both paths run about equally fast (Q8_0, AVX-512).
      */
-    public static final int MIN_GEMM_BATCH = 5;
+    public static final int MIN_GEMM_BATCH = 14;
     /** Columns of one dequantised chunk: a multiple of every block size (256); a panel's chunk fits L1. */
     static final int PANEL_COLS = 256;
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
     private static final int MAX_ROWS_PER_GEMM_TASK = 128;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
+    /** Transposed activations one column block may hold (half of a 1 MiB L2). */
+    private static final long L2_BUDGET_BYTES = 512 << 10;
 
     private final ParallelExecutor executor;
     private final ParallelTask rowDotTask = this::rowDotTask;
+    private final ParallelTask smallBatchTask = this::smallBatchTask;
     private final ParallelTask transposeTask = this::transposeTask;
     private final ParallelTask gemmTask = this::gemmTask;
     private final double[][] panels;
     private final float[][] rowScratch;
     private final float[][] accumulators;
+    private final float[][] rowPairs;
+    private final float[][] pairSums;
     private float[] transposed = new float[0];
 
     private WeightMatrix weights;
@@ -58,6 +65,7 @@ public final class MatMul {
     private int paddedBatch;
     private int rowsPerTask;
     private int panelPairs;
+    private int blockCols;
 
     /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
     public MatMul(ParallelExecutor executor) {
@@ -65,6 +73,8 @@ public final class MatMul {
         this.panels = new double[executor.numThreads()][0];
         this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
+        this.rowPairs = new float[executor.numThreads()][0];
+        this.pairSums = new float[executor.numThreads()][8];
     }
 
     /** The executor this multiplier runs on. */
@@ -99,8 +109,10 @@ public final class MatMul {
         this.out = out;
         this.batch = batch;
         try {
-            if (batch < MIN_GEMM_BATCH) {
+            if (batch == 1) {
                 multiplyByRowDots();
+            } else if (batch < MIN_GEMM_BATCH) {
+                multiplyBySmallBatch();
             } else {
                 multiplyByGemm();
             }
@@ -131,6 +143,58 @@ public final class MatMul {
         }
     }
 
+    private void multiplyBySmallBatch() {
+        int numThreads = executor.numThreads();
+        int rows = weights.rows();
+        int target = Math.max(MIN_ROWS_PER_DOT_TASK, ceilDiv(rows, numThreads * TASKS_PER_THREAD));
+        rowsPerTask = ceilDiv(target, 2) * 2;
+        int neededScratch = 2 * weights.cols();
+        for (int t = 0; t < rowPairs.length; t++) {
+            if (rowPairs[t].length < neededScratch) {
+                rowPairs[t] = new float[neededScratch];
+            }
+        }
+        executor.parallelFor(ceilDiv(rows, rowsPerTask), smallBatchTask);
+    }
+
+    /** Dequantises two rows at a time and dots them with every activation row (up to four per pass). */
+    private void smallBatchTask(int taskIndex, int workerIndex) {
+        WeightMatrix w = weights;
+        int rows = w.rows();
+        int cols = w.cols();
+        int start = taskIndex * rowsPerTask;
+        int end = Math.min(rows, start + rowsPerTask);
+        float[] pair = rowPairs[workerIndex];
+        float[] sums = pairSums[workerIndex];
+        for (int r = start; r < end; r += 2) {
+            boolean second = r + 1 < end;
+            w.dequantize(r, 0, cols, pair, 0);
+            w.dequantize(second ? r + 1 : r, 0, cols, pair, cols);
+            for (int b0 = 0; b0 < batch; b0 += 4) {
+                int numRows = Math.min(4, batch - b0);
+                int xOffset = b0 * cols;
+                if (numRows == 4) {
+                    DotKernels.rows2x4(pair, cols, x, xOffset, cols, cols, sums, 0, 2);
+                } else {
+                    int done = 0;
+                    if (numRows >= 2) {
+                        DotKernels.rows2x2(pair, cols, x, xOffset, cols, cols, sums, 0, 2);
+                        done = 2;
+                    }
+                    if (numRows - done == 1) {
+                        DotKernels.rows2x1(pair, cols, x, xOffset + done * cols, cols, cols, sums, 2 * done, 2);
+                    }
+                }
+                for (int b = 0; b < numRows; b++) {
+                    out[(b0 + b) * rows + r] = sums[2 * b];
+                    if (second) {
+                        out[(b0 + b) * rows + r + 1] = sums[2 * b + 1];
+                    }
+                }
+            }
+        }
+    }
+
     private void multiplyByGemm() {
         int numThreads = executor.numThreads();
         int rows = weights.rows();
@@ -145,14 +209,20 @@ public final class MatMul {
         int panelRows = 2 * panelPairs;
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
         rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK / panelRows * panelRows, target);
+        // Column blocks whose transposed activations fit half of L2 (at least one chunk, at most all columns).
+        long bytesPerCol = (long) 2 * paddedBatch * Float.BYTES;
+        blockCols = (int) Math.max(PANEL_COLS, Math.min(cols, L2_BUDGET_BYTES / bytesPerCol / PANEL_COLS * PANEL_COLS));
         int neededAcc = rowsPerTask * 2 * paddedBatch;
-        int neededPanel = rowsPerTask / 2 * PANEL_COLS;
+        int neededPanel = panelPairs * blockCols;
         for (int t = 0; t < accumulators.length; t++) {
             if (accumulators[t].length < neededAcc) {
                 accumulators[t] = new float[neededAcc];
             }
             if (panels[t].length < neededPanel) {
                 panels[t] = new double[neededPanel];
+            }
+            if (rowScratch[t].length < 2 * blockCols) {
+                rowScratch[t] = new float[2 * blockCols];
             }
         }
         executor.parallelFor(ceilDiv(cols, TRANSPOSE_COLS_PER_TASK), transposeTask);
@@ -202,20 +272,23 @@ public final class MatMul {
         double[] panel = panels[workerIndex];
         float[] scratch = rowScratch[workerIndex];
         float[] acc = accumulators[workerIndex];
-        int numPanels = ceilDiv(endRow - firstRow, panelRows);
-        Arrays.fill(acc, 0, numPanels * panelAcc, 0f);
+        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, panelRows) * panelAcc, 0f);
         float[] xt = transposed;
-        // One column chunk of the transposed activations stays in L2 while all the task's rows pass over it.
-        // The chunk of every row is dequantised up front: a burst of independent loads that the memory
-        // system overlaps, instead of a few misses stalling each panel's kernels.
-        for (int col = 0; col < cols; col += PANEL_COLS) {
-            int numCols = Math.min(PANEL_COLS, cols - col);
-            for (int row = firstRow, offset = 0; row < endRow; row += 2, offset += PANEL_COLS) {
-                w.dequantizePair(row, col, numCols, panel, offset, scratch);
-            }
-            for (int p = 0; p < numPanels; p++) {
-                runKernels(pairs, panel, p * pairs * PANEL_COLS, xt, col * ldx, ldx, numCols, numGroups,
-                        acc, p * panelAcc);
+        // Column blocks keep their transposed activations in L2 while the task's panels pass over them. Each
+        // panel's rows are dequantised for the whole block in one go: a few sequential streams that the
+        // hardware prefetcher follows, rather than short pieces interleaved with the kernels.
+        int ldp = blockCols;
+        for (int block = 0; block < cols; block += ldp) {
+            int blockLength = Math.min(ldp, cols - block);
+            for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
+                for (int pair = 0; pair < pairs && panelRow + 2 * pair < endRow; pair++) {
+                    w.dequantizePair(panelRow + 2 * pair, block, blockLength, panel, pair * ldp, scratch);
+                }
+                int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
+                for (int col = block; col < block + blockLength; col += PANEL_COLS) {
+                    int numCols = Math.min(PANEL_COLS, block + blockLength - col);
+                    runKernels(pairs, panel, col - block, ldp, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
+                }
             }
         }
         // Pair p of the task sits at acc[p*ldx], lane 2b + j holding row firstRow + 2p + j of activation row b.
@@ -237,36 +310,36 @@ public final class MatMul {
     }
 
     /** One panel times all lane groups of one column chunk, in the widest kernels that fit. */
-    private static void runKernels(int pairs, double[] panel, int panelOffset, float[] xt, int xOffset, int ldx,
-            int numCols, int numGroups, float[] acc, int accOffset) {
+    private static void runKernels(int pairs, double[] panel, int panelOffset, int ldp, float[] xt, int xOffset,
+            int ldx, int numCols, int numGroups, float[] acc, int accOffset) {
         if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
             assert numGroups <= 2;
             if (numGroups == 2) {
-                GemmKernels.pairs6x2(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols,
+                GemmKernels.pairs6x2(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
                         acc, accOffset, ldx);
             } else {
-                GemmKernels.pairs6x1(panel, panelOffset, PANEL_COLS, xt, xOffset, ldx, numCols,
+                GemmKernels.pairs6x1(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
                         acc, accOffset, ldx);
             }
             return;
         }
         int g = 0;
         for (; g + 6 <= numGroups; g += 6) {
-            GemmKernels.pairs4x6(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+            GemmKernels.pairs4x6(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
                     acc, accOffset + g * LANES, ldx);
         }
         if (numGroups - g >= 4) {
-            GemmKernels.pairs4x4(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+            GemmKernels.pairs4x4(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
                     acc, accOffset + g * LANES, ldx);
             g += 4;
         }
         if (numGroups - g >= 2) {
-            GemmKernels.pairs4x2(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+            GemmKernels.pairs4x2(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
                     acc, accOffset + g * LANES, ldx);
             g += 2;
         }
         if (numGroups - g == 1) {
-            GemmKernels.pairs4x1(panel, panelOffset, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
+            GemmKernels.pairs4x1(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
                     acc, accOffset + g * LANES, ldx);
         }
     }
