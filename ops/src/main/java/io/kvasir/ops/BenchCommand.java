@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         Path path = modelOptions.resolveModel();
         int threads = modelOptions.numThreads();
         try (LoadedModel model = LoadedModel.load(path)) {
-            int context = promptTokens + genTokens + 1;
+            int context = promptTokens + genTokens + 3;
             EngineConfig config = EngineConfig.defaults().withNumThreads(threads)
                     .withMaxContextTokens(context)
                     .withMaxRunningRequests(parallel)

@@ -1,54 +1,61 @@
 package io.kvasir.engine.kernel;
 
-import static io.kvasir.engine.kernel.Simd.FLOATS;
 import static io.kvasir.engine.kernel.Simd.LANES;
 
 import java.util.Arrays;
 import java.util.Objects;
 
-import jdk.incubator.vector.FloatVector;
-
 /**
  * The matrix multiply of a forward pass: {@code out[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for
  * {@code b < batch}, parallel over output rows on a {@link ParallelExecutor}.
  *
- * <p>Two strategies, chosen per call by batch size:
+ * <p>Three strategies, chosen per call by batch size:
  * <ul>
- *   <li><b>row dots</b> (batch below {@link #MIN_GEMM_BATCH}): each weight row is dotted with each
- *   activation row straight from its packed form. With batch 1 (decode) this reads every weight byte once
- *   and is bound by memory bandwidth; further activation rows find the weight row in L1.</li>
+ *   <li><b>row dots</b> (batch 1, decode): each weight row is dotted with the activations straight from its
+ *   packed form, reading every weight byte once; bound by memory bandwidth.</li>
+ *   <li><b>small batch</b> (below {@link #MIN_GEMM_BATCH}): two rows at a time are dequantised to floats
+ *   and dotted with up to four activation rows per pass ({@link DotKernels}).</li>
  *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
- *   {@code xt[col][batch lanes]}; each task walks its rows in panels of 8, dequantises a panel of
- *   {@link #PANEL_COLS} columns once into L1-resident floats and feeds it to register-blocked micro-kernels
- *   ({@link GemmKernels}) that reuse each weight across up to 6 x {@code LANES/2} activation rows.</li>
+ *   {@code xt[col][batch lanes]}. Each task owns a range of rows and walks them in panels of eight (twelve
+ *   for narrow batches) per column block sized so the block's activations stay in L2; it dequantises a
+ *   panel's block once into pair-interleaved floats and feeds it, {@link #PANEL_COLS} columns at a time, to
+ *   register-blocked micro-kernels ({@link GemmKernels}) that reuse each weight across up to
+ *   6 x {@code LANES/2} activation rows.</li>
  * </ul>
  *
  * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
  * steady-state calls allocate nothing. Not thread-safe: one caller at a time (the engine loop).
  *
  * <p>Invariants during a call: {@code paddedBatch % (LANES / 2) == 0}; GEMM tasks cover {@code rowsPerTask} rows
- * ({@code rowsPerTask % 8 == 0}); a thread writes only its own rows of {@code out} and its own scratch.
+ * ({@code rowsPerTask % (2 * panelPairs) == 0}); a thread writes only its own rows of {@code out} and its
+ * own scratch.
  */
 public final class MatMul {
 
-    /** The smallest batch that takes the blocked GEMM path. */
-    public static final int MIN_GEMM_BATCH = 8;
-    /** Columns of one dequantised panel: a multiple of every block size (256), small enough for L1. */
+    /**
+     * The smallest batch that takes the blocked GEMM path. Its lane groups hold {@code LANES/2} activation
+     * rows, so smaller batches waste lanes: at 5 rows both paths run about equally fast (Q8_0, AVX-512).
+     */
+    public static final int MIN_GEMM_BATCH = 14;
+    /** Columns of one dequantised chunk: a multiple of every block size (256); a panel's chunk fits L1. */
     static final int PANEL_COLS = 256;
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
     private static final int MAX_ROWS_PER_GEMM_TASK = 128;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
-    private static final FloatVector ZIP_LOW = zipIndexes(0);
-    private static final FloatVector ZIP_HIGH = zipIndexes(1);
+    /** Transposed activations one column block may hold (half of a 1 MiB L2). */
+    private static final long L2_BUDGET_BYTES = 512 << 10;
 
     private final ParallelExecutor executor;
     private final ParallelTask rowDotTask = this::rowDotTask;
+    private final ParallelTask smallBatchTask = this::smallBatchTask;
     private final ParallelTask transposeTask = this::transposeTask;
     private final ParallelTask gemmTask = this::gemmTask;
     private final double[][] panels;
     private final float[][] rowScratch;
     private final float[][] accumulators;
+    private final float[][] rowPairs;
+    private final float[][] pairSums;
     private float[] transposed = new float[0];
 
     private WeightMatrix weights;
@@ -57,13 +64,17 @@ public final class MatMul {
     private int batch;
     private int paddedBatch;
     private int rowsPerTask;
+    private int panelPairs;
+    private int blockCols;
 
     /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
     public MatMul(ParallelExecutor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.panels = new double[executor.numThreads()][GemmKernels.PANEL_ROWS / 2 * PANEL_COLS];
+        this.panels = new double[executor.numThreads()][0];
         this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
+        this.rowPairs = new float[executor.numThreads()][0];
+        this.pairSums = new float[executor.numThreads()][8];
     }
 
     /** The executor this multiplier runs on. */
@@ -98,8 +109,10 @@ public final class MatMul {
         this.out = out;
         this.batch = batch;
         try {
-            if (batch < MIN_GEMM_BATCH) {
+            if (batch == 1) {
                 multiplyByRowDots();
+            } else if (batch < MIN_GEMM_BATCH) {
+                multiplyBySmallBatch();
             } else {
                 multiplyByGemm();
             }
@@ -130,6 +143,58 @@ public final class MatMul {
         }
     }
 
+    private void multiplyBySmallBatch() {
+        int numThreads = executor.numThreads();
+        int rows = weights.rows();
+        int target = Math.max(MIN_ROWS_PER_DOT_TASK, ceilDiv(rows, numThreads * TASKS_PER_THREAD));
+        rowsPerTask = ceilDiv(target, 2) * 2;
+        int neededScratch = 2 * weights.cols();
+        for (int t = 0; t < rowPairs.length; t++) {
+            if (rowPairs[t].length < neededScratch) {
+                rowPairs[t] = new float[neededScratch];
+            }
+        }
+        executor.parallelFor(ceilDiv(rows, rowsPerTask), smallBatchTask);
+    }
+
+    /** Dequantises two rows at a time and dots them with every activation row (up to four per pass). */
+    private void smallBatchTask(int taskIndex, int workerIndex) {
+        WeightMatrix w = weights;
+        int rows = w.rows();
+        int cols = w.cols();
+        int start = taskIndex * rowsPerTask;
+        int end = Math.min(rows, start + rowsPerTask);
+        float[] pair = rowPairs[workerIndex];
+        float[] sums = pairSums[workerIndex];
+        for (int r = start; r < end; r += 2) {
+            boolean second = r + 1 < end;
+            w.dequantize(r, 0, cols, pair, 0);
+            w.dequantize(second ? r + 1 : r, 0, cols, pair, cols);
+            for (int b0 = 0; b0 < batch; b0 += 4) {
+                int numRows = Math.min(4, batch - b0);
+                int xOffset = b0 * cols;
+                if (numRows == 4) {
+                    DotKernels.rows2x4(pair, cols, x, xOffset, cols, cols, sums, 0, 2);
+                } else {
+                    int done = 0;
+                    if (numRows >= 2) {
+                        DotKernels.rows2x2(pair, cols, x, xOffset, cols, cols, sums, 0, 2);
+                        done = 2;
+                    }
+                    if (numRows - done == 1) {
+                        DotKernels.rows2x1(pair, cols, x, xOffset + done * cols, cols, cols, sums, 2 * done, 2);
+                    }
+                }
+                for (int b = 0; b < numRows; b++) {
+                    out[(b0 + b) * rows + r] = sums[2 * b];
+                    if (second) {
+                        out[(b0 + b) * rows + r + 1] = sums[2 * b + 1];
+                    }
+                }
+            }
+        }
+    }
+
     private void multiplyByGemm() {
         int numThreads = executor.numThreads();
         int rows = weights.rows();
@@ -140,13 +205,24 @@ public final class MatMul {
         if (transposed.length < neededTransposed) {
             transposed = new float[neededTransposed];
         }
-        int panelRows = GemmKernels.PANEL_ROWS;
+        panelPairs = paddedBatch / groupRows <= 2 ? GemmKernels.NARROW_PANEL_PAIRS : GemmKernels.WIDE_PANEL_PAIRS;
+        int panelRows = 2 * panelPairs;
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
-        rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK, target);
+        rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK / panelRows * panelRows, target);
+        // Column blocks whose transposed activations fit half of L2 (at least one chunk, at most all columns).
+        long bytesPerCol = (long) 2 * paddedBatch * Float.BYTES;
+        blockCols = (int) Math.max(PANEL_COLS, Math.min(cols, L2_BUDGET_BYTES / bytesPerCol / PANEL_COLS * PANEL_COLS));
         int neededAcc = rowsPerTask * 2 * paddedBatch;
+        int neededPanel = panelPairs * blockCols;
         for (int t = 0; t < accumulators.length; t++) {
             if (accumulators[t].length < neededAcc) {
                 accumulators[t] = new float[neededAcc];
+            }
+            if (panels[t].length < neededPanel) {
+                panels[t] = new double[neededPanel];
+            }
+            if (rowScratch[t].length < 2 * blockCols) {
+                rowScratch[t] = new float[2 * blockCols];
             }
         }
         executor.parallelFor(ceilDiv(cols, TRANSPOSE_COLS_PER_TASK), transposeTask);
@@ -163,12 +239,18 @@ public final class MatMul {
         int end = Math.min(cols, start + TRANSPOSE_COLS_PER_TASK);
         float[] xt = transposed;
         int ldx = 2 * paddedBatch;
-        for (int b = 0; b < batch; b++) {
-            int src = b * cols;
-            for (int c = start, dst = start * ldx + 2 * b; c < end; c++, dst += ldx) {
-                float v = x[src + c];
-                xt[dst] = v;
-                xt[dst + 1] = v;
+        // Eight activation rows at a time: the stores run along xt, and the eight rows being read (a multiple
+        // of 4 KiB apart, so in one L1 set) stay cached from one column to the next.
+        for (int b0 = 0; b0 < batch; b0 += 8) {
+            int bEnd = Math.min(batch, b0 + 8);
+            for (int c = start; c < end; c++) {
+                int src = b0 * cols + c;
+                int dst = c * ldx + 2 * b0;
+                for (int b = b0; b < bEnd; b++, src += cols, dst += 2) {
+                    float v = x[src];
+                    xt[dst] = v;
+                    xt[dst + 1] = v;
+                }
             }
         }
         for (int c = start; c < end; c++) {
@@ -182,89 +264,84 @@ public final class MatMul {
         int cols = w.cols();
         int ldx = 2 * paddedBatch;
         int numGroups = ldx / LANES;
-        int panelAcc = GemmKernels.PANEL_ROWS / 2 * ldx;
+        int pairs = panelPairs;
+        int panelRows = 2 * pairs;
+        int panelAcc = pairs * ldx;
         int firstRow = taskIndex * rowsPerTask;
         int endRow = Math.min(rows, firstRow + rowsPerTask);
         double[] panel = panels[workerIndex];
         float[] scratch = rowScratch[workerIndex];
         float[] acc = accumulators[workerIndex];
-        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, GemmKernels.PANEL_ROWS) * panelAcc, 0f);
+        Arrays.fill(acc, 0, ceilDiv(endRow - firstRow, panelRows) * panelAcc, 0f);
         float[] xt = transposed;
-        for (int col = 0; col < cols; col += PANEL_COLS) {
-            int numCols = Math.min(PANEL_COLS, cols - col);
-            int xOffset = col * ldx;
-            for (int panelRow = firstRow; panelRow < endRow; panelRow += GemmKernels.PANEL_ROWS) {
-                fillPanel(w, panelRow, endRow, col, numCols, panel, scratch);
-                int accOffset = (panelRow - firstRow) / GemmKernels.PANEL_ROWS * panelAcc;
-                int g = 0;
-                for (; g + 6 <= numGroups; g += 6) {
-                    GemmKernels.pairs4x6(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
+        // Column blocks keep their transposed activations in L2 while the task's panels pass over them. Each
+        // panel's rows are dequantised for the whole block in one go: a few sequential streams that the
+        // hardware prefetcher follows, rather than short pieces interleaved with the kernels.
+        int ldp = blockCols;
+        for (int block = 0; block < cols; block += ldp) {
+            int blockLength = Math.min(ldp, cols - block);
+            for (int panelRow = firstRow; panelRow < endRow; panelRow += panelRows) {
+                for (int pair = 0; pair < pairs && panelRow + 2 * pair < endRow; pair++) {
+                    w.dequantizePair(panelRow + 2 * pair, block, blockLength, panel, pair * ldp, scratch);
                 }
-                if (numGroups - g >= 4) {
-                    GemmKernels.pairs4x4(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
-                    g += 4;
-                }
-                if (numGroups - g >= 2) {
-                    GemmKernels.pairs4x2(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
-                    g += 2;
-                }
-                if (numGroups - g == 1) {
-                    GemmKernels.pairs4x1(panel, PANEL_COLS, xt, xOffset + g * LANES, ldx, numCols,
-                            acc, accOffset + g * LANES, ldx);
+                int accOffset = (panelRow - firstRow) / panelRows * panelAcc;
+                for (int col = block; col < block + blockLength; col += PANEL_COLS) {
+                    int numCols = Math.min(PANEL_COLS, block + blockLength - col);
+                    runKernels(pairs, panel, col - block, ldp, xt, col * ldx, ldx, numCols, numGroups, acc, accOffset);
                 }
             }
         }
-        // Batch-major so the stores to out run along its rows (the scattered reads hit the small accumulator).
-        for (int b = 0; b < batch; b++) {
-            int outRow = b * rows;
-            for (int r = firstRow; r < endRow; r++) {
-                int rel = r - firstRow;
-                out[outRow + r] = acc[(rel >> 3) * panelAcc + ((rel >> 1) & 3) * ldx + 2 * b + (rel & 1)];
+        // Pair p of the task sits at acc[p*ldx], lane 2b + j holding row firstRow + 2p + j of activation row b.
+        // Blocks of eight pairs keep the strided reads in L1 while the stores run along out's rows.
+        int numPairs = ceilDiv(endRow - firstRow, 2);
+        for (int p0 = 0; p0 < numPairs; p0 += 8) {
+            int pEnd = Math.min(numPairs, p0 + 8);
+            for (int b = 0; b < batch; b++) {
+                int outRow = b * rows + firstRow;
+                for (int p = p0; p < pEnd; p++) {
+                    int r = 2 * p;
+                    out[outRow + r] = acc[p * ldx + 2 * b];
+                    if (firstRow + r + 1 < endRow) {
+                        out[outRow + r + 1] = acc[p * ldx + 2 * b + 1];
+                    }
+                }
             }
         }
     }
 
-    /**
-     * Dequantises rows {@code panelRow..panelRow+7} (those below {@code endRow}), columns {@code col..col+numCols},
-     * into the pair-interleaved panel. Rows past the end leave stale values whose sums are never written out.
-     */
-    private static void fillPanel(WeightMatrix w, int panelRow, int endRow, int col, int numCols, double[] panel,
-            float[] scratch) {
-        for (int pair = 0; pair < GemmKernels.PANEL_ROWS / 2; pair++) {
-            int row = panelRow + 2 * pair;
-            if (row >= endRow) {
-                return;
+    /** One panel times all lane groups of one column chunk, in the widest kernels that fit. */
+    private static void runKernels(int pairs, double[] panel, int panelOffset, int ldp, float[] xt, int xOffset,
+            int ldx, int numCols, int numGroups, float[] acc, int accOffset) {
+        if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
+            assert numGroups <= 2;
+            if (numGroups == 2) {
+                GemmKernels.pairs6x2(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
+                        acc, accOffset, ldx);
+            } else {
+                GemmKernels.pairs6x1(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
+                        acc, accOffset, ldx);
             }
-            w.dequantize(row, col, numCols, scratch, 0);
-            if (row + 1 < endRow) {
-                w.dequantize(row + 1, col, numCols, scratch, PANEL_COLS);
-            }
-            int base = pair * PANEL_COLS;
-            int k = 0;
-            for (int bound = FLOATS.loopBound(numCols); k < bound; k += LANES) {
-                FloatVector even = FloatVector.fromArray(FLOATS, scratch, k);
-                FloatVector odd = FloatVector.fromArray(FLOATS, scratch, PANEL_COLS + k);
-                ZIP_LOW.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k);
-                ZIP_HIGH.selectFrom(even, odd).reinterpretAsDoubles().intoArray(panel, base + k + LANES / 2);
-            }
-            for (; k < numCols; k++) {
-                long low = Float.floatToRawIntBits(scratch[k]) & 0xffffffffL;
-                long high = (long) Float.floatToRawIntBits(scratch[PANEL_COLS + k]) << 32;
-                panel[base + k] = Double.longBitsToDouble(high | low);
-            }
+            return;
         }
-    }
-
-    /** Lane indexes for {@code selectFrom(a, b)}: interleave the low (high) halves of a and b. */
-    private static FloatVector zipIndexes(int half) {
-        float[] indexes = new float[LANES];
-        for (int i = 0; i < LANES; i++) {
-            indexes[i] = half * LANES / 2 + i / 2 + (i % 2 == 0 ? 0 : LANES);
+        int g = 0;
+        for (; g + 6 <= numGroups; g += 6) {
+            GemmKernels.pairs4x6(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
         }
-        return FloatVector.fromArray(FLOATS, indexes, 0);
+        if (numGroups - g >= 4) {
+            GemmKernels.pairs4x4(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
+            g += 4;
+        }
+        if (numGroups - g >= 2) {
+            GemmKernels.pairs4x2(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
+            g += 2;
+        }
+        if (numGroups - g == 1) {
+            GemmKernels.pairs4x1(panel, panelOffset, ldp, xt, xOffset + g * LANES, ldx, numCols,
+                    acc, accOffset + g * LANES, ldx);
+        }
     }
 
     private static int ceilDiv(int a, int b) {

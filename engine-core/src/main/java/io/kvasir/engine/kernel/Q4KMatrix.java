@@ -15,6 +15,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
 /**
  * Q4_K weights: super-blocks of 256 elements (144 bytes): f16 {@code d}, f16 {@code dmin}, 12 bytes packing
  * eight 6-bit (scale, min) pairs, then 128 bytes of 4-bit quants. The super-block is four chunks of 64
@@ -48,7 +51,7 @@ final class Q4KMatrix extends WeightMatrix {
         return first | (second << 32);
     }
 
-    /** The eight 6-bit mins as bytes of a long: bytes 4-7 for sub-blocks 0-3, else high nibbles of 8-11 and top bits of 4-7. */
+    /** The eight 6-bit mins as bytes of a long: 0-3 from bytes 4-7, 4-7 from the high nibbles of 8-11 and top bits. */
     static long mins(long low, int high) {
         long first = (low >>> 32) & 0x3f3f3f3fL;
         long second = ((high >>> 4) & 0x0f0f0f0fL) | ((low >>> 34) & 0x30303030L);
@@ -84,12 +87,10 @@ final class Q4KMatrix extends WeightMatrix {
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
                     IntVector q1 = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qs + i + LANES, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                    FloatVector w0 = ((FloatVector) q0.and(0xf).convert(VectorOperators.I2F, 0)).fma(scaleLow, minLow);
-                    FloatVector w1 = ((FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
-                            .fma(scaleHigh, minHigh);
-                    FloatVector w2 = ((FloatVector) q1.and(0xf).convert(VectorOperators.I2F, 0)).fma(scaleLow, minLow);
-                    FloatVector w3 = ((FloatVector) q1.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
-                            .fma(scaleHigh, minHigh);
+                    FloatVector w0 = ((FloatVector) q0.and(0xf).convert(I2F, 0)).fma(scaleLow, minLow);
+                    FloatVector w1 = ((FloatVector) q0.lanewise(LSHR, 4).convert(I2F, 0)).fma(scaleHigh, minHigh);
+                    FloatVector w2 = ((FloatVector) q1.and(0xf).convert(I2F, 0)).fma(scaleLow, minLow);
+                    FloatVector w3 = ((FloatVector) q1.lanewise(LSHR, 4).convert(I2F, 0)).fma(scaleHigh, minHigh);
                     acc0 = w0.fma(FloatVector.fromArray(FLOATS, x, xChunk + i), acc0);
                     acc1 = w1.fma(FloatVector.fromArray(FLOATS, x, xChunk + 32 + i), acc1);
                     acc2 = w2.fma(FloatVector.fromArray(FLOATS, x, xChunk + i + LANES), acc2);
@@ -126,10 +127,9 @@ final class Q4KMatrix extends WeightMatrix {
             for (int i = 0; i < 32; i += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qs + i, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                ((FloatVector) q.and(0xf).convert(VectorOperators.I2F, 0)).fma(scaleLow, minLow)
-                        .intoArray(dst, out + i);
-                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0))
-                        .fma(scaleHigh, minHigh).intoArray(dst, out + 32 + i);
+                ((FloatVector) q.and(0xf).convert(I2F, 0)).fma(scaleLow, minLow).intoArray(dst, out + i);
+                ((FloatVector) q.lanewise(LSHR, 4).convert(I2F, 0)).fma(scaleHigh, minHigh)
+                        .intoArray(dst, out + 32 + i);
             }
         }
     }

@@ -14,6 +14,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
 /**
  * Q4_0 weights: blocks of 32 elements, each an f16 scale {@code d} followed by 16 bytes; byte {@code j}
  * holds element {@code j} in its low nibble and element {@code j + 16} in its high nibble, and element
@@ -40,8 +43,8 @@ final class Q4_0Matrix extends WeightMatrix {
             for (int i = 0; i < BLOCK_SIZE / 2; i += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(VectorOperators.I2F, 0);
-                FloatVector high = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(I2F, 0);
+                FloatVector high = (FloatVector) q.lanewise(LSHR, 4).sub(8).convert(I2F, 0);
                 sum = low.fma(FloatVector.fromArray(FLOATS, x, xBlock + i), sum);
                 sum = high.fma(FloatVector.fromArray(FLOATS, x, xBlock + BLOCK_SIZE / 2 + i), sum);
             }
@@ -59,8 +62,8 @@ final class Q4_0Matrix extends WeightMatrix {
             for (int i = 0; i < BLOCK_SIZE / 2; i += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(VectorOperators.I2F, 0);
-                FloatVector high = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0);
+                FloatVector low = (FloatVector) q.and(0xf).sub(8).convert(I2F, 0);
+                FloatVector high = (FloatVector) q.lanewise(LSHR, 4).sub(8).convert(I2F, 0);
                 low.mul(d).intoArray(dst, dstOffset + j + i);
                 high.mul(d).intoArray(dst, dstOffset + j + BLOCK_SIZE / 2 + i);
             }

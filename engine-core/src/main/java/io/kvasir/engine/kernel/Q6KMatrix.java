@@ -15,6 +15,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
 /**
  * Q6_K weights: super-blocks of 256 elements (210 bytes): 128 bytes of low nibbles {@code ql}, 64 bytes of
  * high 2-bit pairs {@code qh}, 16 signed 8-bit sub-block scales, f16 {@code d}. Each half of 128 elements
@@ -62,18 +66,18 @@ final class Q6KMatrix extends WeightMatrix {
                     IntVector high = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qh + l, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
                     // Quants stay 0..63 here; the -32 offset folds into the scale FMA below.
-                    IntVector q1 = lowA.and(0xf).or(high.lanewise(VectorOperators.LSHL, 4).and(0x30));
-                    IntVector q2 = lowB.and(0xf).or(high.lanewise(VectorOperators.LSHL, 2).and(0x30));
-                    IntVector q3 = lowA.lanewise(VectorOperators.LSHR, 4).or(high.and(0x30));
-                    IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.lanewise(VectorOperators.LSHR, 2).and(0x30));
+                    IntVector q1 = lowA.and(0xf).or(high.lanewise(LSHL, 4).and(0x30));
+                    IntVector q2 = lowB.and(0xf).or(high.lanewise(LSHL, 2).and(0x30));
+                    IntVector q3 = lowA.lanewise(LSHR, 4).or(high.and(0x30));
+                    IntVector q4 = lowB.lanewise(LSHR, 4).or(high.lanewise(LSHR, 2).and(0x30));
                     float s1 = d * data.get(ValueLayout.JAVA_BYTE, s);
                     float s2 = d * data.get(ValueLayout.JAVA_BYTE, s + 2);
                     float s3 = d * data.get(ValueLayout.JAVA_BYTE, s + 4);
                     float s4 = d * data.get(ValueLayout.JAVA_BYTE, s + 6);
-                    FloatVector w1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(s1, -32 * s1);
-                    FloatVector w2 = ((FloatVector) q2.convert(VectorOperators.I2F, 0)).fma(s2, -32 * s2);
-                    FloatVector w3 = ((FloatVector) q3.convert(VectorOperators.I2F, 0)).fma(s3, -32 * s3);
-                    FloatVector w4 = ((FloatVector) q4.convert(VectorOperators.I2F, 0)).fma(s4, -32 * s4);
+                    FloatVector w1 = ((FloatVector) q1.convert(I2F, 0)).fma(s1, -32 * s1);
+                    FloatVector w2 = ((FloatVector) q2.convert(I2F, 0)).fma(s2, -32 * s2);
+                    FloatVector w3 = ((FloatVector) q3.convert(I2F, 0)).fma(s3, -32 * s3);
+                    FloatVector w4 = ((FloatVector) q4.convert(I2F, 0)).fma(s4, -32 * s4);
                     acc0 = w1.fma(FloatVector.fromArray(FLOATS, x, xHalf + l), acc0);
                     acc1 = w2.fma(FloatVector.fromArray(FLOATS, x, xHalf + 32 + l), acc1);
                     acc2 = w3.fma(FloatVector.fromArray(FLOATS, x, xHalf + 64 + l), acc2);
@@ -107,18 +111,18 @@ final class Q6KMatrix extends WeightMatrix {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
             IntVector high = (IntVector) ByteVector.fromMemorySegment(BYTES, data, qh + l, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-            IntVector q1 = lowA.and(0xf).or(high.lanewise(VectorOperators.LSHL, 4).and(0x30));
-            IntVector q2 = lowB.and(0xf).or(high.lanewise(VectorOperators.LSHL, 2).and(0x30));
-            IntVector q3 = lowA.lanewise(VectorOperators.LSHR, 4).or(high.and(0x30));
-            IntVector q4 = lowB.lanewise(VectorOperators.LSHR, 4).or(high.lanewise(VectorOperators.LSHR, 2).and(0x30));
+            IntVector q1 = lowA.and(0xf).or(high.lanewise(LSHL, 4).and(0x30));
+            IntVector q2 = lowB.and(0xf).or(high.lanewise(LSHL, 2).and(0x30));
+            IntVector q3 = lowA.lanewise(LSHR, 4).or(high.and(0x30));
+            IntVector q4 = lowB.lanewise(LSHR, 4).or(high.lanewise(LSHR, 2).and(0x30));
             float s1 = d * data.get(ValueLayout.JAVA_BYTE, s);
             float s2 = d * data.get(ValueLayout.JAVA_BYTE, s + 2);
             float s3 = d * data.get(ValueLayout.JAVA_BYTE, s + 4);
             float s4 = d * data.get(ValueLayout.JAVA_BYTE, s + 6);
-            ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(s1, -32 * s1).intoArray(dst, dstOffset + l);
-            ((FloatVector) q2.convert(VectorOperators.I2F, 0)).fma(s2, -32 * s2).intoArray(dst, dstOffset + 32 + l);
-            ((FloatVector) q3.convert(VectorOperators.I2F, 0)).fma(s3, -32 * s3).intoArray(dst, dstOffset + 64 + l);
-            ((FloatVector) q4.convert(VectorOperators.I2F, 0)).fma(s4, -32 * s4).intoArray(dst, dstOffset + 96 + l);
+            ((FloatVector) q1.convert(I2F, 0)).fma(s1, -32 * s1).intoArray(dst, dstOffset + l);
+            ((FloatVector) q2.convert(I2F, 0)).fma(s2, -32 * s2).intoArray(dst, dstOffset + 32 + l);
+            ((FloatVector) q3.convert(I2F, 0)).fma(s3, -32 * s3).intoArray(dst, dstOffset + 64 + l);
+            ((FloatVector) q4.convert(I2F, 0)).fma(s4, -32 * s4).intoArray(dst, dstOffset + 96 + l);
         }
     }
 }

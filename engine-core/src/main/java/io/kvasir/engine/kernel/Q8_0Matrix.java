@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import io.kvasir.engine.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -56,6 +57,28 @@ final class Q8_0Matrix extends WeightMatrix {
                 FloatVector q = (FloatVector) ByteVector.fromMemorySegment(BYTES, data, block + 2 + i, LE)
                         .convertShape(VectorOperators.B2F, FLOATS, 0);
                 q.mul(d).intoArray(dst, dstOffset + j + i);
+            }
+        }
+    }
+
+    @Override
+    void dequantizePair(int row, int col, int numCols, double[] dst, int dstOffset, float[] scratch) {
+        assert validRange(row, col, numCols);
+        long blockA = row * rowBytes + (long) (col / BLOCK_SIZE) * BLOCK_BYTES;
+        long blockB = blockA + (row + 1 < rows ? rowBytes : 0);
+        for (int j = 0; j < numCols; j += BLOCK_SIZE, blockA += BLOCK_BYTES, blockB += BLOCK_BYTES) {
+            float d0 = Simd.f16(data, blockA);
+            float d1 = Simd.f16(data, blockB);
+            for (int i = 0; i < BLOCK_SIZE; i += LANES) {
+                FloatVector a = ((FloatVector) ByteVector.fromMemorySegment(BYTES, data, blockA + 2 + i, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d0);
+                FloatVector b = ((FloatVector) ByteVector.fromMemorySegment(BYTES, data, blockB + 2 + i, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d1);
+                IntVector first = a.reinterpretAsInts();
+                IntVector second = b.reinterpretAsInts();
+                Simd.ZIP_LOW.selectFrom(first, second).reinterpretAsDoubles().intoArray(dst, dstOffset + j + i);
+                Simd.ZIP_HIGH.selectFrom(first, second).reinterpretAsDoubles()
+                        .intoArray(dst, dstOffset + j + i + LANES / 2);
             }
         }
     }

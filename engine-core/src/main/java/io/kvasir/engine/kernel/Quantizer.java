@@ -26,7 +26,8 @@ public final class Quantizer {
      * Encodes {@code src[srcOffset..srcOffset+numElements)} as {@code type} into {@code dst} at {@code dstOffset}
      * ({@code type.byteSize(numElements)} bytes).
      *
-     * @throws IllegalArgumentException if the type is unsupported or {@code numElements} is not a whole number of blocks
+     * @throws IllegalArgumentException if the type is unsupported or {@code numElements} is not a whole number
+     *         of blocks
      */
     public static void quantize(GgmlType type, float[] src, int srcOffset, int numElements, MemorySegment dst,
             long dstOffset) {

@@ -77,7 +77,8 @@ public final class ScalarOps {
     }
 
     /** See {@link VectorOps#swiglu(float[], int, float[], int, float[], int, int)}. */
-    public static void swiglu(float[] out, int outOffset, float[] gate, int gateOffset, float[] up, int upOffset, int n) {
+    public static void swiglu(float[] out, int outOffset, float[] gate, int gateOffset, float[] up, int upOffset,
+            int n) {
         for (int i = 0; i < n; i++) {
             double g = gate[gateOffset + i];
             out[outOffset + i] = (float) (g / (1 + Math.exp(-g)) * up[upOffset + i]);

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,6 +32,11 @@ final class Simd {
     /** Doubles of the float shape: a broadcast double puts the same pair of floats in every lane pair. */
     static final VectorSpecies<Double> DOUBLES = VectorSpecies.of(double.class, FLOATS.vectorShape());
 
+    /** {@code ZIP_LOW.selectFrom(a, b)} interleaves the low halves of int vectors a and b: a0 b0 a1 b1 ... */
+    static final IntVector ZIP_LOW = zipIndexes(0);
+    /** {@code ZIP_HIGH.selectFrom(a, b)} interleaves the high halves of int vectors a and b. */
+    static final IntVector ZIP_HIGH = zipIndexes(1);
+
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -44,6 +50,14 @@ final class Simd {
             return FloatVector.SPECIES_512;
         }
         return FloatVector.SPECIES_256;
+    }
+
+    private static IntVector zipIndexes(int half) {
+        int[] indexes = new int[LANES];
+        for (int i = 0; i < LANES; i++) {
+            indexes[i] = half * LANES / 2 + i / 2 + (i % 2 == 0 ? 0 : LANES);
+        }
+        return IntVector.fromArray(INTS, indexes, 0);
     }
 
     /** The f16 at {@code offset} as a float. */

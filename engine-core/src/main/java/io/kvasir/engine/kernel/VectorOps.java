@@ -152,7 +152,8 @@ public final class VectorOps {
      * SwiGLU: {@code out[i] = silu(gate[i]) * up[i]} for {@code i < n}; {@code out} may alias {@code gate}
      * or {@code up}.
      */
-    public static void swiglu(float[] out, int outOffset, float[] gate, int gateOffset, float[] up, int upOffset, int n) {
+    public static void swiglu(float[] out, int outOffset, float[] gate, int gateOffset, float[] up, int upOffset,
+            int n) {
         int i = 0;
         for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
             FloatVector g = FloatVector.fromArray(FLOATS, gate, gateOffset + i);

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 import io.kvasir.engine.gguf.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * A 2-D weight tensor {@code [rows][cols]} in a GGML type, read in place from a {@link MemorySegment}
@@ -133,6 +135,30 @@ public abstract sealed class WeightMatrix
      * of the block size; arguments are trusted (asserted only).
      */
     abstract void dequantize(int row, int col, int numCols, float[] dst, int dstOffset);
+
+    /**
+     * Rows {@code row} and {@code row + 1} (or {@code row} twice when it is the last), columns
+     * {@code col..col+numCols}, as pairs: {@code dst[dstOffset + k]} holds the first row's element in its low
+     * float and the second's in its high float (the GEMM panel layout). {@code scratch} holds at least
+     * {@code 2 * numCols} floats. Types override this where fusing the interleave into dequantisation pays.
+     */
+    void dequantizePair(int row, int col, int numCols, double[] dst, int dstOffset, float[] scratch) {
+        dequantize(row, col, numCols, scratch, 0);
+        dequantize(row + 1 < rows ? row + 1 : row, col, numCols, scratch, numCols);
+        int k = 0;
+        for (int bound = Simd.FLOATS.loopBound(numCols); k < bound; k += Simd.LANES) {
+            IntVector first = FloatVector.fromArray(Simd.FLOATS, scratch, k).reinterpretAsInts();
+            IntVector second = FloatVector.fromArray(Simd.FLOATS, scratch, numCols + k).reinterpretAsInts();
+            Simd.ZIP_LOW.selectFrom(first, second).reinterpretAsDoubles().intoArray(dst, dstOffset + k);
+            Simd.ZIP_HIGH.selectFrom(first, second).reinterpretAsDoubles()
+                    .intoArray(dst, dstOffset + k + Simd.LANES / 2);
+        }
+        for (; k < numCols; k++) {
+            long low = Float.floatToRawIntBits(scratch[k]) & 0xffffffffL;
+            long high = (long) Float.floatToRawIntBits(scratch[numCols + k]) << 32;
+            dst[dstOffset + k] = Double.longBitsToDouble(high | low);
+        }
+    }
 
     final boolean validRange(int row, int col, int numCols) {
         int blockSize = type.blockSize();

@@ -348,7 +348,9 @@ public final class Int4KiviLayout implements KvBlockLayout {
     /** {@code score[t] = scale × tokenScale[t] × Σ_c q[c]·code[c][t]}, one vector of tokens per channel. */
     private void stagedKeyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale,
             float[] scores, int scoresOffset) {
-        int bound4 = headDim & ~3;
+        // Four channels per pass give four FMA chains; where a byte chunk feeds two float vectors, eight
+        // conversions would push the method past C2's inlining cutoff (boxing), so those take one channel.
+        int bound4 = PARTS == 1 ? headDim & ~3 : 0;
         int t0 = 0;
         // A chunk may read the byte after a channel's last staged token: the next channel's, or a token scale.
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
@@ -357,30 +359,17 @@ public final class Int4KiviLayout implements KvBlockLayout {
             FloatVector x2 = FloatVector.zero(F);
             FloatVector x3 = FloatVector.zero(F);
             FloatVector y0 = FloatVector.zero(F);
-            FloatVector y1 = FloatVector.zero(F);
-            FloatVector y2 = FloatVector.zero(F);
-            FloatVector y3 = FloatVector.zero(F);
             int c = 0;
             for (; c < bound4; c += 4) {
                 long at = staged(c, t0);
-                ByteVector b0 = ByteVector.fromMemorySegment(B, region, at, LE);
-                ByteVector b1 = ByteVector.fromMemorySegment(B, region, at + stagingStride, LE);
-                ByteVector b2 = ByteVector.fromMemorySegment(B, region, at + 2 * stagingStride, LE);
-                ByteVector b3 = ByteVector.fromMemorySegment(B, region, at + 3 * stagingStride, LE);
-                FloatVector q0 = FloatVector.broadcast(F, q[qOffset + c]);
-                FloatVector q1 = FloatVector.broadcast(F, q[qOffset + c + 1]);
-                FloatVector q2 = FloatVector.broadcast(F, q[qOffset + c + 2]);
-                FloatVector q3 = FloatVector.broadcast(F, q[qOffset + c + 3]);
-                x0 = signedBytes(b0, 0).fma(q0, x0);
-                x1 = signedBytes(b1, 0).fma(q1, x1);
-                x2 = signedBytes(b2, 0).fma(q2, x2);
-                x3 = signedBytes(b3, 0).fma(q3, x3);
-                if (PARTS == 2) {
-                    y0 = signedBytes(b0, 1).fma(q0, y0);
-                    y1 = signedBytes(b1, 1).fma(q1, y1);
-                    y2 = signedBytes(b2, 1).fma(q2, y2);
-                    y3 = signedBytes(b3, 1).fma(q3, y3);
-                }
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
+                x1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stagingStride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + c + 1]), x1);
+                x2 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 2 * stagingStride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + c + 2]), x2);
+                x3 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 3 * stagingStride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + c + 3]), x3);
             }
             for (; c < headDim; c++) {
                 ByteVector b0 = ByteVector.fromMemorySegment(B, region, staged(c, t0), LE);
@@ -395,8 +384,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
                     .intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
             if (PARTS == 2) {
                 FloatVector tokenScale1 = FloatVector.fromMemorySegment(F, region, tokenScales + 4L * (t0 + L), LE);
-                y0.add(y1).add(y2.add(y3)).mul(tokenScale1).mul(scale)
-                        .intoArray(scores, scoresOffset + t0 + L, F.indexInRange(t0 + L, numSlots));
+                y0.mul(tokenScale1).mul(scale).intoArray(scores, scoresOffset + t0 + L, F.indexInRange(t0 + L, numSlots));
             }
         }
         for (int t = t0; t < numSlots; t++) {
