@@ -41,7 +41,7 @@ public final class MatMul {
     static final int PANEL_COLS = 256;
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
-    private static final int MAX_ROWS_PER_GEMM_TASK = 128;
+    private static final int MAX_ROWS_PER_GEMM_TASK = 64;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
     /** Transposed activations one column block may hold (half of a 1 MiB L2). */
     private static final long L2_BUDGET_BYTES = 512 << 10;
