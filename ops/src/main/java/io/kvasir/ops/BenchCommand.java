@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         Path path = modelOptions.resolveModel();
         int threads = modelOptions.numThreads();
         try (LoadedModel model = LoadedModel.load(path)) {
-            int context = promptTokens + genTokens + 1;
+            int context = promptTokens + genTokens + 3;
             EngineConfig config = EngineConfig.defaults().withNumThreads(threads)
                     .withMaxContextTokens(context)
                     .withMaxRunningRequests(parallel)
@@ -77,6 +77,7 @@ final class BenchCommand implements Callable<Integer> {
             try (Engine engine = Engine.start(model, config)) {
                 SplittableRandom random = new SplittableRandom(7);
                 runBatch(engine, 1, promptTokens, genTokens, random);
+                double allocatedPerToken = allocatedBytesPerDecodeToken(engine, random);
                 double[] promptTps = new double[repetitions];
                 double[] decodeTps = new double[repetitions];
                 double[] parallelTps = new double[repetitions];
@@ -106,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 result.put("weight_bytes", weightBytes);
                 result.put("decode_weight_gbps", weightBytes * median(decodeTps) / 1e9);
                 result.put("memory_bandwidth_gbps", bandwidth);
+                result.put("allocated_bytes_per_decode_token", allocatedPerToken);
                 if (json) {
                     out.println(new ObjectMapper().writeValueAsString(result));
                 } else {
@@ -123,6 +125,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  decode, 1 sequence    %10.1f tokens/s   runs %s%n", r.get("decode_tps"), fmt((double[]) r.get("decode_tps_runs")));
         out.printf("  decode, %2s sequences  %10.1f tokens/s   runs %s%n", r.get("parallel"), r.get("parallel_decode_tps"),
                 fmt((double[]) r.get("parallel_decode_tps_runs")));
+        out.printf("  heap allocated per decode token (all threads, after warm-up): %.0f bytes%n",
+                r.get("allocated_bytes_per_decode_token"));
         out.printf("  weights streamed per decode token: %.2f GB/s of %.2f GB/s measured read bandwidth (%.0f%%)%n",
                 r.get("decode_weight_gbps"), r.get("memory_bandwidth_gbps"),
                 100 * (double) r.get("decode_weight_gbps") / (double) r.get("memory_bandwidth_gbps"));
@@ -134,6 +138,31 @@ final class BenchCommand implements Callable<Integer> {
             s.append(s.isEmpty() ? "" : " ").append(String.format("%.1f", v));
         }
         return s.toString();
+    }
+
+    /**
+     * Heap bytes allocated by every thread of the process per generated token, over two runs of one sequence
+     * that differ only in how many tokens they generate (so prompt processing and request set-up cancel out).
+     */
+    private double allocatedBytesPerDecodeToken(Engine engine, SplittableRandom random) {
+        long shortRun = allocatedDuring(() -> runBatch(engine, 1, promptTokens, 2, random));
+        long longRun = allocatedDuring(() -> runBatch(engine, 1, promptTokens, 2 + genTokens, random));
+        return Math.max(0, (double) (longRun - shortRun) / genTokens);
+    }
+
+    private static long allocatedDuring(Runnable work) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = totalAllocated(threads);
+        work.run();
+        return totalAllocated(threads) - before;
+    }
+
+    private static long totalAllocated(com.sun.management.ThreadMXBean threads) {
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     static double median(double[] values) {

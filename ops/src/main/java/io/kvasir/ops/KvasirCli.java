@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kvasir", mixinStandardHelpOptions = true, versionProvider = KvasirCli.Version.class,
         description = "Kvasir: LLM serving on the JVM with a pluggable, paged KV cache.",
-        subcommands = {GenerateCommand.class, InspectCommand.class, SynthCommand.class, BenchCommand.class, PluginsCommand.class,
+        subcommands = {GenerateCommand.class, InspectCommand.class, SynthCommand.class, BenchCommand.class, PluginsCommand.class, JmhCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KvasirCli {
 

@@ -99,6 +99,12 @@ public final class BlockTable {
         blockIds[numBlocks++] = blockId;
     }
 
+    /** Removes and returns the last block id. */
+    int removeLast() {
+        assert numBlocks > 0;
+        return blockIds[--numBlocks];
+    }
+
     void replaceLast(int blockId) {
         assert numBlocks > 0;
         blockIds[numBlocks - 1] = blockId;

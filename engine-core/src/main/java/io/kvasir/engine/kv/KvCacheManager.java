@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The policy layer between the scheduler and the {@link BlockPool}: gives sequences the blocks their
  * tokens need, shares blocks between forks with copy-on-write, and charges tenants for what they hold.
@@ -38,6 +40,7 @@ public final class KvCacheManager {
     private final int[] newBlockIds;
     private final BlockCopies pendingCopies;
     private final Map<String, TenantAccount> tenants = new HashMap<>();
+    private @Nullable LastReferenceHook lastReferenceHook;
     private long nextSequenceId;
     private int numSequences;
 
@@ -51,6 +54,40 @@ public final class KvCacheManager {
         this.blockSize = pool.blockSize();
         this.newBlockIds = new int[pool.numBlocks()];
         this.pendingCopies = new BlockCopies(pool.numBlocks());
+    }
+
+    /**
+     * Decides about a block whose last sequence reference is going: a prefix cache may take the reference
+     * over (the block stays out of the free queue, its contents reusable) instead of freeing it.
+     */
+    @FunctionalInterface
+    public interface LastReferenceHook {
+        /** Returns true to take over the last reference of {@code blockId}. */
+        boolean retain(int blockId);
+    }
+
+    /** Installs (or, with null, removes) the hook consulted before a block's last reference is freed. */
+    public void setLastReferenceHook(@Nullable LastReferenceHook hook) {
+        this.lastReferenceHook = hook;
+    }
+
+    /**
+     * Appends a full block of cached KV to an empty or block-aligned sequence: its tokens count as present.
+     *
+     * @param referenceTransferred whether the caller hands over a reference it already holds on the block
+     *     (a prefix cache giving back a block it retained); otherwise the sequence takes a new reference
+     */
+    public void appendCachedBlock(KvSequence seq, int blockId, boolean referenceTransferred) {
+        BlockTable table = live(seq).table;
+        if (table.numTokens() % blockSize != 0) {
+            throw new IllegalStateException("cached blocks may only follow full blocks");
+        }
+        if (!referenceTransferred) {
+            pool.incRef(blockId);
+        }
+        table.append(blockId);
+        table.setNumTokens(table.numTokens() + blockSize);
+        seq.account.addBlocks(nanoTime.getAsLong(), 1);
     }
 
     /** The pool this manager allocates from. */
@@ -152,13 +189,41 @@ public final class KvCacheManager {
     public void free(KvSequence seq) {
         BlockTable table = live(seq).table;
         for (int i = table.numBlocks() - 1; i >= 0; i--) {
-            pool.free(table.blockId(i));
+            int blockId = table.blockId(i);
+            if (lastReferenceHook != null && pool.refCount(blockId) == 1 && lastReferenceHook.retain(blockId)) {
+                continue;
+            }
+            pool.free(blockId);
         }
         seq.account.addBlocks(nanoTime.getAsLong(), -table.numBlocks());
         seq.account.numSequences--;
         numSequences--;
         table.clear();
         seq.freed = true;
+    }
+
+    /**
+     * Shrinks a sequence to its first {@code numTokens} slots (after an eviction policy compacted the kept
+     * slots to the front): blocks past them go back to the pool.
+     */
+    public void truncate(KvSequence seq, int numTokens) {
+        BlockTable table = live(seq).table;
+        if (numTokens < 0 || numTokens > table.numTokens()) {
+            throw new IllegalArgumentException("cannot truncate a sequence of " + table.numTokens() + " tokens to " + numTokens);
+        }
+        int numBlocksKept = BlockTable.ceilDiv(numTokens, blockSize);
+        int numFreed = 0;
+        while (table.numBlocks() > numBlocksKept) {
+            int blockId = table.removeLast();
+            if (lastReferenceHook == null || pool.refCount(blockId) != 1 || !lastReferenceHook.retain(blockId)) {
+                pool.free(blockId);
+            }
+            numFreed++;
+        }
+        table.setNumTokens(numTokens);
+        if (numFreed > 0) {
+            seq.account.addBlocks(nanoTime.getAsLong(), -numFreed);
+        }
     }
 
     /**

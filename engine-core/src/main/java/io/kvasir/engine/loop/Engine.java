@@ -14,6 +14,13 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.EvictionPolicy;
+import io.kvasir.api.plugin.KvCodec;
+import io.kvasir.api.plugin.OffloadTier;
+import io.kvasir.api.plugin.PluginKind;
+import io.kvasir.api.plugin.PreemptionPolicy;
+import io.kvasir.api.plugin.PrefixIndex;
+import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kv.BlockCopies;
 import io.kvasir.engine.kv.BlockPool;
@@ -23,6 +30,8 @@ import io.kvasir.engine.model.LlamaConfig;
 import io.kvasir.engine.model.LlamaModel;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.engine.sched.PrefixCache;
 import io.kvasir.engine.sched.Request;
 import io.kvasir.engine.sched.ScheduledBatch;
 import io.kvasir.engine.sched.Scheduler;
@@ -57,16 +66,28 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger numQueued = new AtomicInteger();
     private final EngineCounters counters = new EngineCounters();
     private final Thread loopThread;
+    private final PluginRegistry registry;
+    private final @Nullable TierSwapSpace swapSpace;
+    private final @Nullable SequenceEvictor evictor;
     private volatile boolean closed;
     private volatile @Nullable Throwable lastFailure;
+    // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
+    private volatile int numRunningSnapshot;
+    private volatile int numWaitingSnapshot;
+    private volatile int numFreeBlocksSnapshot;
+    private volatile int numCachedBlocksSnapshot;
+    private volatile io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStatsSnapshot;
 
-    private Engine(LoadedModel model, EngineConfig config) {
+    private Engine(LoadedModel model, EngineConfig config, PluginRegistry registry) {
         this.model = model;
         this.config = config;
         LlamaConfig modelConfig = model.config();
         this.maxContextTokens = config.maxContextTokens() > 0 ? config.maxContextTokens() : modelConfig.contextLength();
-        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS,
-                config.kvCacheBytes() / (model.kvBytesPerToken() * config.blockSize()));
+        CacheProfile profile = config.cacheProfile();
+        KvCodec codec = registry.create(PluginKind.KV_CODEC, profile.codec().name(), profile.codec().config(), KvCodec.class);
+        long bytesPerBlock = PagedKvMemory.bytesPerBlock(codec, modelConfig.numLayers(), config.blockSize(),
+                modelConfig.numKvHeads(), modelConfig.headDim());
+        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS, config.kvCacheBytes() / bytesPerBlock);
         int blocksPerSequence = (maxContextTokens + config.blockSize() - 1) / config.blockSize();
         if (numBlocks < blocksPerSequence) {
             throw new IllegalArgumentException("a KV cache of " + config.kvCacheBytes() + " bytes holds " + numBlocks
@@ -75,20 +96,64 @@ public final class Engine implements AutoCloseable {
         }
         this.executor = new ParallelExecutor(config.numThreads());
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
-        this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens);
+        this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens,
+                config.maxRunningRequests());
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
-                modelConfig.numKvHeads(), modelConfig.headDim());
+                modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
-        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests());
+        this.registry = registry;
+        String schedulingName = profile.scheduling().name();
+        SchedulingPolicy policy = registry.create(PluginKind.SCHEDULING, schedulingName, profile.scheduling().config(),
+                SchedulingPolicy.class);
+        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policy,
+                e -> pluginFailed(PluginKind.SCHEDULING, schedulingName, e));
+        if (!profile.prefixIndex().isNone()) {
+            PrefixIndex index = registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
+                    profile.prefixIndex().config(), PrefixIndex.class);
+            scheduler.setPrefixCache(new PrefixCache(index, kvCache));
+        }
+        if (!profile.eviction().name().equals("none")) {
+            if (!profile.prefixIndex().isNone()) {
+                throw new IllegalArgumentException("eviction '" + profile.eviction().name() + "' needs prefix index 'none': "
+                        + "evicting positions breaks the correspondence between a sequence's blocks and its token prefix");
+            }
+            EvictionPolicy eviction = registry.create(PluginKind.EVICTION, profile.eviction().name(),
+                    profile.eviction().config(), EvictionPolicy.class);
+            this.evictor = new SequenceEvictor(eviction, kvCache, kvMemory, modelConfig.headDim(), maxContextTokens);
+        } else {
+            registry.provider(PluginKind.EVICTION, "none");
+            this.evictor = null;
+        }
+        PreemptionPolicy preemption = registry.create(PluginKind.PREEMPTION, profile.preemption().name(),
+                profile.preemption().config(), PreemptionPolicy.class);
+        if (!profile.offloadTier().isNone()) {
+            OffloadTier tier = registry.create(PluginKind.OFFLOAD_TIER, profile.offloadTier().name(),
+                    profile.offloadTier().config(), OffloadTier.class);
+            this.swapSpace = new TierSwapSpace(tier, kvMemory);
+        } else {
+            this.swapSpace = null;
+        }
+        scheduler.setPreemption(preemption, swapSpace, kvMemory.bytesPerBlock());
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
+        this.numFreeBlocksSnapshot = numBlocks;
         this.loopThread = Thread.ofPlatform().name("kvasir-engine-" + model.name()).daemon(true).unstarted(this::runLoop);
     }
 
-    /** Builds an engine over a loaded model and starts its loop. */
+    /** Builds an engine over a loaded model with the plugins on the class path and starts its loop. */
     public static Engine start(LoadedModel model, EngineConfig config) {
-        Engine engine = new Engine(model, config);
+        return start(model, config, PluginRegistry.load());
+    }
+
+    /**
+     * Builds an engine over a loaded model, creating its strategies from {@code registry}, and starts its loop.
+     *
+     * @throws io.kvasir.engine.plugin.UnknownPluginException when the profile names a plugin the registry lacks
+     * @throws io.kvasir.api.plugin.InvalidConfigException when a plugin's configuration does not fit its schema
+     */
+    public static Engine start(LoadedModel model, EngineConfig config, PluginRegistry registry) {
+        Engine engine = new Engine(model, config, registry);
         engine.loopThread.start();
         return engine;
     }
@@ -99,6 +164,16 @@ public final class Engine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /** The KV memory's bytes per token with this engine's codec (amortised over a full block). */
+    public double kvBytesPerToken() {
+        return kvMemory.bytesPerToken();
+    }
+
+    /** The KV memory this engine holds, in bytes. */
+    public long kvMemoryBytes() {
+        return kvMemory.byteSize();
     }
 
     /** The longest sequence (prompt plus output) a request may reach. */
@@ -166,8 +241,8 @@ public final class Engine implements AutoCloseable {
 
     /** A snapshot of the engine's state and counters. */
     public EngineStats stats() {
-        return counters.snapshot(scheduler.numRunning(), scheduler.numWaiting() + submissions.size(),
-                blockPool.numBlocks(), blockPool.numFreeBlocks(), blockPool.blockSize(), scheduler.numPreemptionsTotal(),
+        return counters.snapshot(numRunningSnapshot, numWaitingSnapshot + submissions.size(),
+                blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(), scheduler.numPreemptionsTotal(),
                 lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), loopThread.isAlive() && !closed);
     }
 
@@ -200,6 +275,14 @@ public final class Engine implements AutoCloseable {
 
     /** One engine step. */
     void step() {
+        try {
+            runStep();
+        } finally {
+            publishSnapshot();
+        }
+    }
+
+    private void runStep() {
         drainSubmissions();
         if (numCancelRequests.get() > 0) {
             numCancelRequests.set(0);
@@ -207,6 +290,11 @@ public final class Engine implements AutoCloseable {
         }
         ScheduledBatch scheduled = scheduler.schedule();
         if (scheduled.isEmpty()) {
+            // Work waits for blocks nobody will free this instant: wait for a new submission or a moment.
+            Request next = pollQuietly();
+            if (next != null) {
+                scheduler.add(next);
+            }
             return;
         }
         try {
@@ -223,6 +311,15 @@ public final class Engine implements AutoCloseable {
                     notifyError(request, e);
                 }
             }
+        }
+    }
+
+    private @Nullable Request pollQuietly() {
+        try {
+            return submissions.poll(1, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -245,32 +342,71 @@ public final class Engine implements AutoCloseable {
             int[] blockIds = blockIdScratch[i];
             kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
             int seq = forwardBatch.addSequence(blockIds);
+            int numNew = scheduled.numNewTokens(i);
             int from = request.numComputedTokens();
-            int to = from + scheduled.numNewTokens(i);
+            int to = from + numNew;
+            int slot = kvCache.numTokens(request.kvSequence()) - numNew;
             boolean samples = to == request.numTokens();
-            for (int p = from; p < to; p++) {
-                forwardBatch.addToken(seq, request.token(p), p, samples && p == to - 1);
+            if (evictor != null) {
+                request.ensureSlotCapacity(slot + numNew);
+            }
+            for (int p = from; p < to; p++, slot++) {
+                boolean collect = false;
+                if (evictor != null) {
+                    request.slotPositions()[slot] = p;
+                    collect = evictor.collectsAttention(request, p);
+                }
+                forwardBatch.addToken(seq, request.token(p), p, slot, samples && p == to - 1, collect);
             }
         }
+        long stepStart = System.nanoTime();
         float[] logits = forwardPass.forward(forwardBatch, kvMemory);
         counters.steps.incrementAndGet();
         counters.tokensComputed.addAndGet(scheduled.numTokens());
         int vocabSize = model.config().vocabSize();
         int logitsRow = 0;
         long now = System.nanoTime();
+        double stepSeconds = (now - stepStart) / 1e9;
+        PrefixCache prefixCache = scheduler.prefixCache();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
-            request.advanceComputed(scheduled.numNewTokens(i));
-            if (request.numUncomputedTokens() > 0) {
-                continue;
+            int numNew = scheduled.numNewTokens(i);
+            boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
+                    && request.numComputedTokens() == request.numTokens() - 1;
+            int numBlocks = kvCache.blockTable(request.kvSequence()).numBlocks();
+            boolean wasInPrefill = request.numComputedTokens() < request.numPromptTokens();
+            request.advanceComputed(numNew);
+            if (prefixCache != null) {
+                prefixCache.publish(request);
             }
-            emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+            boolean samples = request.numUncomputedTokens() == 0;
+            scheduler.charge(request, decoding ? 0 : numNew, samples ? 1 : 0, numBlocks * stepSeconds);
+            if (evictor != null) {
+                if (evictor.needsAttentionStats()) {
+                    forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
+                }
+                evictor.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+            }
+            if (samples) {
+                emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+            }
         }
     }
 
     private void emitNextToken(Request request, float[] logits, int offset, int vocabSize, long now) {
-        RequestDecoder decoder = decoderOf(request);
-        TokenOutput output = decoder.next(request, logits, offset, vocabSize);
+        RequestDecoder decoder;
+        TokenOutput output;
+        try {
+            decoder = decoderOf(request);
+            output = decoder.next(request, logits, offset, vocabSize);
+        } catch (RuntimeException e) {
+            // A listener or sampler that fails affects only its own request.
+            scheduler.finish(request);
+            live.remove(request.requestId());
+            numQueued.decrementAndGet();
+            notifyError(request, e);
+            return;
+        }
         request.markFirstToken(now);
         counters.tokensGenerated.incrementAndGet();
         FinishReason finish = decoder.finishReason();
@@ -308,6 +444,8 @@ public final class Engine implements AutoCloseable {
                 request.numCachedPromptTokens(), request.numGeneratedTokens(),
                 request.firstTokenNanos() == 0 ? 0 : request.firstTokenNanos() - request.arrivalNanos(),
                 now - request.arrivalNanos(), request.numPreemptions(), null);
+        // Its blocks are back in the pool: let stats() show it before the listener hears of the end.
+        publishSnapshot();
         try {
             request.listener().onComplete(result);
         } catch (RuntimeException ignored) {
@@ -342,7 +480,29 @@ public final class Engine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.close();
+        if (swapSpace != null) {
+            swapSpace.close();
+        }
         kvMemory.close();
+    }
+
+    private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {
+        registry.countStepFailure(kind, name);
+        lastFailure = failure;
+    }
+
+    /** Prefix-cache counters as of the last step, or null when prefix caching is off. */
+    public io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStats() {
+        return prefixCacheStatsSnapshot;
+    }
+
+    private void publishSnapshot() {
+        numRunningSnapshot = scheduler.numRunning();
+        numWaitingSnapshot = scheduler.numWaiting();
+        numFreeBlocksSnapshot = blockPool.numFreeBlocks();
+        PrefixCache prefixCache = scheduler.prefixCache();
+        numCachedBlocksSnapshot = prefixCache == null ? 0 : prefixCache.numEvictableBlocks();
+        prefixCacheStatsSnapshot = prefixCache == null ? null : prefixCache.stats();
     }
 
     /** Counters kept by the loop and read by {@link #stats()}. */
@@ -364,13 +524,14 @@ public final class Engine implements AutoCloseable {
             finished[reason.ordinal()].incrementAndGet();
         }
 
-        EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int blockSize, long preemptions,
+        EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
+                long preemptions,
                 @Nullable String lastFailure, boolean healthy) {
             long[] byReason = new long[finished.length];
             for (int i = 0; i < byReason.length; i++) {
                 byReason[i] = finished[i].get();
             }
-            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, blockSize, steps.get(), tokensComputed.get(),
+            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, steps.get(), tokensComputed.get(),
                     tokensGenerated.get(), preemptions, failedSteps.get(), rejected.get(), byReason, lastFailure, healthy);
         }
     }

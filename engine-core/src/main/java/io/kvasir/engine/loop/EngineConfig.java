@@ -10,9 +10,10 @@ package io.kvasir.engine.loop;
  * @param maxRunningRequests the most requests decoding at once
  * @param maxWaitingRequests the most requests queued; beyond it submissions are refused
  * @param maxContextTokens the longest sequence, prompt plus output; 0 takes the model's context length
+ * @param cacheProfile the KV-cache strategies
  */
 public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int maxBatchTokens,
-        int maxRunningRequests, int maxWaitingRequests, int maxContextTokens) {
+        int maxRunningRequests, int maxWaitingRequests, int maxContextTokens, CacheProfile cacheProfile) {
 
     public EngineConfig {
         require(numThreads > 0 && numThreads <= 1024, "numThreads must be in 1..1024, got " + numThreads);
@@ -22,39 +23,46 @@ public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int
         require(maxRunningRequests > 0, "maxRunningRequests must be positive, got " + maxRunningRequests);
         require(maxWaitingRequests >= 0, "maxWaitingRequests must not be negative, got " + maxWaitingRequests);
         require(maxContextTokens >= 0, "maxContextTokens must not be negative, got " + maxContextTokens);
+        java.util.Objects.requireNonNull(cacheProfile, "cacheProfile");
     }
 
     /** Defaults: all available cores, 16-token blocks, 256 MiB of KV, 512-token steps, 16 running, 1024 waiting. */
     public static EngineConfig defaults() {
-        return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0);
+        return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0,
+                CacheProfile.defaults());
     }
 
     public EngineConfig withNumThreads(int n) {
-        return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+        return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withKvCacheBytes(long bytes) {
-        return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+        return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withBlockSize(int tokens) {
-        return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+        return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withMaxBatchTokens(int tokens) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests, maxContextTokens);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withMaxRunningRequests(int n) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests, maxContextTokens);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withMaxWaitingRequests(int n) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n, maxContextTokens);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n, maxContextTokens, cacheProfile);
     }
 
     public EngineConfig withMaxContextTokens(int tokens) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, tokens);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, tokens, cacheProfile);
+    }
+
+    public EngineConfig withCacheProfile(CacheProfile profile) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, profile);
     }
 
     private static void require(boolean condition, String message) {

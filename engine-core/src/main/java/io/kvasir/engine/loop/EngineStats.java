@@ -10,7 +10,8 @@ import io.kvasir.api.FinishReason;
  * @param numRunning requests running
  * @param numWaiting requests waiting (queued or preempted)
  * @param numBlocks KV blocks in the pool
- * @param numFreeBlocks KV blocks free (including cached blocks that can be reused)
+ * @param numFreeBlocks KV blocks free
+ * @param numCachedBlocks blocks no request holds that the prefix cache keeps for reuse (freed under pressure)
  * @param blockSize tokens per block
  * @param numSteps steps run
  * @param numTokensComputed tokens whose KV was computed (prompt, chunks, decode, recompute)
@@ -22,13 +23,18 @@ import io.kvasir.api.FinishReason;
  * @param lastFailure the message of the last failure, or null
  * @param healthy whether the loop runs
  */
-public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int blockSize, long numSteps,
+public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize, long numSteps,
         long numTokensComputed, long numTokensGenerated, long numPreemptions, long numFailedSteps, long numRejected,
         long[] finishedByReason, @Nullable String lastFailure, boolean healthy) {
 
-    /** Blocks held by requests. */
+    /** Blocks not free: held by requests or kept by the prefix cache. */
     public int numUsedBlocks() {
         return numBlocks - numFreeBlocks;
+    }
+
+    /** Blocks held by live requests; zero when the engine is idle. */
+    public int numBlocksHeldByRequests() {
+        return numBlocks - numFreeBlocks - numCachedBlocks;
     }
 
     /** Finished requests with this reason. */

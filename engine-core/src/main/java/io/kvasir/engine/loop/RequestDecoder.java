@@ -1,6 +1,7 @@
 package io.kvasir.engine.loop;
 
 import io.kvasir.api.FinishReason;
+import io.kvasir.api.ForcedDecoding;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.sample.GenerationLimits;
@@ -40,7 +41,9 @@ final class RequestDecoder {
 
     /** Samples the next token from its logits row and appends it to the request. */
     TokenOutput next(Request request, float[] logits, int offset, int vocabSize) {
-        int token = sampler.sample(logits, offset, vocabSize);
+        int token = request.listener() instanceof ForcedDecoding forced
+                ? checkedToken(forced.nextToken(logits, offset, vocabSize, request.numGeneratedTokens()), vocabSize)
+                : sampler.sample(logits, offset, vocabSize);
         sampler.accept(token);
         request.appendToken(token);
         boolean endOfGeneration = tokenizer.isEndOfGeneration(token) && !request.spec().sampling().ignoreEos();
@@ -54,6 +57,13 @@ final class RequestDecoder {
         }
         return new TokenOutput(token, text, logprobs ? sampler.sampledLogprob() : Float.NaN,
                 logprobs ? topIds() : null, logprobs ? topValues() : null);
+    }
+
+    private static int checkedToken(int token, int vocabSize) {
+        if (token < 0 || token >= vocabSize) {
+            throw new IllegalArgumentException("forced token " + token + " is outside the vocabulary of " + vocabSize);
+        }
+        return token;
     }
 
     /** Why the request is finished after its last token, or null. */

@@ -6,9 +6,13 @@ package io.kvasir.engine.model;
  * <p>There is no prefill or decode phase: each sequence contributes a run of consecutive positions
  * (a whole prompt, a chunk of one, or a single decode token), and any token may ask for logits.
  *
+ * <p>A token has a position (what RoPE encodes) and a slot (where its K and V go in the sequence's cache, and
+ * how many cached slots it attends to). They are equal until an eviction policy drops positions; after that
+ * slots are dense while positions keep counting.
+ *
  * <p>Invariants: {@code numTokens <= maxTokens}; {@code numSeqs <= maxSeqs}; a sequence's tokens are
- * added in increasing position order; every position {@code p} of sequence {@code s} has a block in
- * {@code blockTable(s)[p / blockSize]}.
+ * added in increasing slot order; every slot {@code s} of sequence {@code q} has a block in
+ * {@code blockTable(q)[s / blockSize]}.
  */
 public final class ForwardBatch {
 
@@ -17,6 +21,8 @@ public final class ForwardBatch {
     private final int[] tokens;
     private final int[] positions;
     private final int[] seqOfToken;
+    private final int[] slots;
+    private final boolean[] collectsAttention;
     private final int[][] blockTables;
     private final int[] logitsTokens;
     private int numTokens;
@@ -32,6 +38,8 @@ public final class ForwardBatch {
         this.tokens = new int[maxTokens];
         this.positions = new int[maxTokens];
         this.seqOfToken = new int[maxTokens];
+        this.slots = new int[maxTokens];
+        this.collectsAttention = new boolean[maxTokens];
         this.blockTables = new int[maxSeqs][];
         this.logitsTokens = new int[maxTokens];
     }
@@ -59,15 +67,30 @@ public final class ForwardBatch {
         return numSeqs++;
     }
 
-    /** Adds one token of sequence {@code seq} at {@code position}; {@code wantLogits} asks for its next-token logits. */
+    /** Adds one token of sequence {@code seq} whose slot is its position; {@code wantLogits} asks for its next-token logits. */
     public void addToken(int seq, int token, int position, boolean wantLogits) {
+        addToken(seq, token, position, position, wantLogits, false);
+    }
+
+    /**
+     * Adds one token of sequence {@code seq}.
+     *
+     * @param position the token's position (RoPE)
+     * @param slot the cache slot its K and V go to; it attends to slots {@code 0..slot}
+     * @param wantLogits whether the step returns its next-token logits
+     * @param collectAttention whether the attention weights it gives each slot are summed into the step's statistics
+     */
+    public void addToken(int seq, int token, int position, int slot, boolean wantLogits, boolean collectAttention) {
         if (numTokens == maxTokens) {
             throw new IllegalStateException("batch already holds " + maxTokens + " tokens");
         }
         assert seq >= 0 && seq < numSeqs : "unknown sequence " + seq;
         assert position >= 0;
+        assert slot >= 0 && slot <= position;
         tokens[numTokens] = token;
         positions[numTokens] = position;
+        slots[numTokens] = slot;
+        collectsAttention[numTokens] = collectAttention;
         seqOfToken[numTokens] = seq;
         if (wantLogits) {
             logitsTokens[numLogits++] = numTokens;
@@ -102,6 +125,14 @@ public final class ForwardBatch {
 
     public int position(int index) {
         return positions[index];
+    }
+
+    public int slot(int index) {
+        return slots[index];
+    }
+
+    public boolean collectsAttention(int index) {
+        return collectsAttention[index];
     }
 
     public int seqOfToken(int index) {

@@ -1,10 +1,10 @@
 package io.kvasir.engine.model;
 
-import java.lang.foreign.MemorySegment;
-
+import io.kvasir.api.plugin.KvBlockLayout;
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.ParallelTask;
+import io.kvasir.engine.kernel.VectorOps;
 import io.kvasir.engine.kernel.WeightMatrix;
 
 /**
@@ -41,6 +41,9 @@ public final class LlamaModel {
     private final float[] logitsInput;
     private final float[] logits;
     private final float[][] scoreScratch;
+    private final int maxSeqs;
+    /** Per worker, per batch sequence, per slot: attention weight received this step (summed over layers and heads). */
+    private final float[][] attentionStats;
     private final AttentionTask attentionTask = new AttentionTask();
 
     /**
@@ -48,6 +51,14 @@ public final class LlamaModel {
      * @param maxPositions the longest sequence (context) the caller will run
      */
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions) {
+        this(config, weights, executor, maxTokens, maxPositions, 1);
+    }
+
+    /**
+     * @param maxSeqs the most sequences one step may carry (sizes the attention statistics)
+     */
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions,
+            int maxSeqs) {
         if (maxTokens <= 0 || maxPositions <= 0) {
             throw new IllegalArgumentException("maxTokens and maxPositions must be positive");
         }
@@ -79,6 +90,8 @@ public final class LlamaModel {
         logitsInput = new float[maxTokens * dim];
         logits = new float[maxTokens * config.vocabSize()];
         scoreScratch = new float[executor.numThreads()][maxPositions];
+        this.maxSeqs = maxSeqs;
+        attentionStats = new float[executor.numThreads()][];
     }
 
     public LlamaConfig config() {
@@ -100,6 +113,7 @@ public final class LlamaModel {
      */
     public float[] forward(ForwardBatch batch, PagedKvMemory kv) {
         int numTokens = batch.numTokens();
+        clearAttentionStats(batch);
         if (numTokens == 0) {
             return logits;
         }
@@ -127,7 +141,9 @@ public final class LlamaModel {
             int t = batch.logitsToken(i);
             rmsNorm(logitsInput, i * dim, x, t * dim, weights.outputNorm(), dim);
         }
-        matMul.multiply(weights.output(), logitsInput, numLogits, logits);
+        if (numLogits > 0) {
+            matMul.multiply(weights.output(), logitsInput, numLogits, logits);
+        }
         return logits;
     }
 
@@ -152,36 +168,30 @@ public final class LlamaModel {
         attentionTask.prepare(l, batch, kv);
         executor.parallelFor(executor.numThreads(), attentionTask);
         matMul.multiply(w.wo(), attnOut, numTokens, proj);
-        add(x, proj, numTokens * dim);
+        VectorOps.add(x, 0, x, 0, proj, 0, numTokens * dim);
 
         for (int t = 0; t < numTokens; t++) {
             rmsNorm(xb, t * dim, x, t * dim, w.ffnNorm(), dim);
         }
         matMul.multiply(w.wGate(), xb, numTokens, gate);
         matMul.multiply(w.wUp(), xb, numTokens, up);
-        int ffn = numTokens * config.ffnDim();
-        for (int i = 0; i < ffn; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+        VectorOps.swiglu(gate, 0, gate, 0, up, 0, numTokens * config.ffnDim());
         matMul.multiply(w.wDown(), gate, numTokens, proj);
-        add(x, proj, numTokens * dim);
+        VectorOps.add(x, 0, x, 0, proj, 0, numTokens * dim);
     }
 
     private void storeKv(int layer, ForwardBatch batch, PagedKvMemory kv) {
         int headDim = config.headDim();
         int kvDim = config.kvDim();
         int blockSize = kv.blockSize();
-        MemorySegment keys = kv.keys(layer);
-        MemorySegment values = kv.values(layer);
+        KvBlockLayout layout = kv.layout();
         for (int t = 0; t < batch.numTokens(); t++) {
-            int pos = batch.position(t);
-            int block = batch.blockTable(batch.seqOfToken(t))[pos / blockSize];
-            int slot = pos % blockSize;
+            int cacheSlot = batch.slot(t);
+            int block = batch.blockTable(batch.seqOfToken(t))[cacheSlot / blockSize];
+            int slot = cacheSlot % blockSize;
             for (int h = 0; h < config.numKvHeads(); h++) {
-                long dst = kv.offset(block, h, slot) * Float.BYTES;
-                MemorySegment.copy(k, t * kvDim + h * headDim, keys, PagedKvMemory.FLOAT, dst, headDim);
-                MemorySegment.copy(v, t * kvDim + h * headDim, values, PagedKvMemory.FLOAT, dst, headDim);
+                int offset = t * kvDim + h * headDim;
+                layout.write(kv.region(layer, block, h), slot, k, offset, v, offset);
             }
         }
     }
@@ -207,50 +217,73 @@ public final class LlamaModel {
             int to = (int) ((long) total * (chunk + 1) / numChunks);
             float[] scores = scoreScratch[worker];
             for (int i = from; i < to; i++) {
-                attend(i / numHeads, i % numHeads, scores);
+                attend(i / numHeads, i % numHeads, scores, worker);
             }
         }
 
-        private void attend(int t, int head, float[] scores) {
+        /** softmax(q·K / sqrt(d)) · V over the sequence's positions 0..pos, block by block on the encoded KV. */
+        private void attend(int t, int head, float[] scores, int worker) {
             int headDim = config.headDim();
             int kvHead = head / config.groupSize();
-            int pos = batch.position(t);
-            int[] blockTable = batch.blockTable(batch.seqOfToken(t));
+            int seq = batch.seqOfToken(t);
+            int[] blockTable = batch.blockTable(seq);
             int blockSize = kv.blockSize();
-            MemorySegment keys = kv.keys(layer);
-            MemorySegment values = kv.values(layer);
+            KvBlockLayout layout = kv.layout();
             int qOff = t * config.qDim() + head * headDim;
             float scale = (float) (1.0 / Math.sqrt(headDim));
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j <= pos; j++) {
-                long kOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
-                float s = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    s += q[qOff + d] * keys.getAtIndex(PagedKvMemory.FLOAT, kOff + d);
-                }
-                s *= scale;
-                scores[j] = s;
-                if (s > max) {
-                    max = s;
+            int numPositions = batch.slot(t) + 1;
+            for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
+                int n = Math.min(blockSize, numPositions - start);
+                layout.keyScores(kv.region(layer, blockTable[j], kvHead), n, q, qOff, scale, scores, start);
+            }
+            VectorOps.softmax(scores, 0, numPositions);
+            if (batch.collectsAttention(t)) {
+                float[] stats = attentionStats[worker];
+                int base = seq * maxPositions;
+                for (int j = 0; j < numPositions; j++) {
+                    stats[base + j] += scores[j];
                 }
             }
-            float sum = 0f;
-            for (int j = 0; j <= pos; j++) {
-                float e = (float) Math.exp(scores[j] - max);
-                scores[j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
             int outOff = t * config.qDim() + head * headDim;
-            for (int d = 0; d < headDim; d++) {
-                attnOut[outOff + d] = 0f;
+            java.util.Arrays.fill(attnOut, outOff, outOff + headDim, 0f);
+            for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
+                int n = Math.min(blockSize, numPositions - start);
+                layout.accumulateValues(kv.region(layer, blockTable[j], kvHead), n, scores, start, attnOut, outOff);
             }
-            for (int j = 0; j <= pos; j++) {
-                long vOff = kv.offset(blockTable[j / blockSize], kvHead, j % blockSize);
-                float p = scores[j] * inv;
-                for (int d = 0; d < headDim; d++) {
-                    attnOut[outOff + d] += p * values.getAtIndex(PagedKvMemory.FLOAT, vOff + d);
-                }
+        }
+    }
+
+    private void clearAttentionStats(ForwardBatch batch) {
+        boolean any = false;
+        for (int t = 0; t < batch.numTokens() && !any; t++) {
+            any = batch.collectsAttention(t);
+        }
+        if (!any) {
+            return;
+        }
+        if (batch.numSeqs() > maxSeqs) {
+            throw new IllegalArgumentException("attention statistics sized for " + maxSeqs + " sequences");
+        }
+        for (int w = 0; w < attentionStats.length; w++) {
+            if (attentionStats[w] == null) {
+                attentionStats[w] = new float[maxSeqs * maxPositions];
+            }
+            java.util.Arrays.fill(attentionStats[w], 0, batch.numSeqs() * maxPositions, 0f);
+        }
+    }
+
+    /**
+     * Adds the attention weight each slot of batch sequence {@code seq} received in the last step (from tokens
+     * that asked to collect it, summed over layers and heads) to {@code into[0..numSlots)}.
+     */
+    public void addAttentionStats(int seq, int numSlots, float[] into) {
+        for (float[] stats : attentionStats) {
+            if (stats == null) {
+                return;
+            }
+            int base = seq * maxPositions;
+            for (int j = 0; j < numSlots; j++) {
+                into[j] += stats[base + j];
             }
         }
     }
@@ -291,21 +324,7 @@ public final class LlamaModel {
     }
 
     private void rmsNorm(float[] out, int outOff, float[] in, int inOff, float[] weight, int n) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float value = in[inOff + i];
-            sum += value * value;
-        }
-        float scale = (float) (1.0 / Math.sqrt(sum / n + config.rmsEps()));
-        for (int i = 0; i < n; i++) {
-            out[outOff + i] = in[inOff + i] * scale * weight[i];
-        }
-    }
-
-    private static void add(float[] acc, float[] delta, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[i] += delta[i];
-        }
+        VectorOps.rmsNorm(out, outOff, in, inOff, weight, config.rmsEps(), n);
     }
 
     private static void addBias(float[] vec, float[] bias, int numTokens) {

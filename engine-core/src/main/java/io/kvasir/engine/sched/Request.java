@@ -40,6 +40,11 @@ public final class Request implements SchedulingPolicy.Candidate {
     private volatile boolean cancelRequested;
     private @Nullable Object engineState;
     private int numCachedPrefixEstimate;
+    private int numBlocksPublished;
+    private int numSwappedTokens;
+    private int numSwappedSlots;
+    private int[] slotPositions = new int[0];
+    private float[] slotScores = new float[0];
 
     public Request(GenerationRequest spec, GenerationListener listener, long arrivalNanos, int maxTokens) {
         this.spec = spec;
@@ -120,6 +125,11 @@ public final class Request implements SchedulingPolicy.Candidate {
         return tokens[index];
     }
 
+    /** The token array itself (valid up to {@link #numTokens()}), for prefix lookups; callers must not write it. */
+    public int[] tokenArray() {
+        return tokens;
+    }
+
     /** Appends a generated token (amortised growth; no allocation in steady state). */
     public void appendToken(int token) {
         if (numTokens == tokens.length) {
@@ -134,11 +144,44 @@ public final class Request implements SchedulingPolicy.Candidate {
         assert numComputedTokens <= numTokens : numComputedTokens + " > " + numTokens;
     }
 
-    /** Marks prompt tokens whose KV was found in the prefix cache. */
-    public void skipCachedTokens(int n) {
-        numComputedTokens += n;
-        numCachedPromptTokens += n;
-        assert numComputedTokens <= numTokens;
+    /**
+     * Marks tokens whose KV was found in the prefix cache. On first admission they count as cached prompt
+     * tokens (reported in usage); on resumption after preemption they only save recomputation.
+     */
+    void skipCachedTokens(int n) {
+        assert numComputedTokens == 0 && n < numTokens;
+        numComputedTokens = n;
+        if (numPreemptions == 0) {
+            numCachedPromptTokens = Math.min(n, numPromptTokens);
+        }
+    }
+
+    /** Forgets the slot statistics: the request recomputes from scratch. */
+    void clearSlotScores() {
+        Arrays.fill(slotScores, 0f);
+    }
+
+    /** Marks tokens whose KV came back from the swap space. */
+    void resumeSwapped(int numTokens) {
+        assert numComputedTokens == 0 && numTokens <= this.numTokens;
+        numComputedTokens = numTokens;
+    }
+
+    /** Forgets tokens counted as cached when admission did not go through. */
+    void undoAdmission() {
+        numComputedTokens = 0;
+        if (numPreemptions == 0) {
+            numCachedPromptTokens = 0;
+        }
+    }
+
+    /** Full blocks of this request already offered to the prefix cache. */
+    public int numBlocksPublished() {
+        return numBlocksPublished;
+    }
+
+    public void setNumBlocksPublished(int numBlocks) {
+        this.numBlocksPublished = numBlocks;
     }
 
     public int numCachedPromptTokens() {
@@ -163,10 +206,45 @@ public final class Request implements SchedulingPolicy.Candidate {
         status = Status.RUNNING;
     }
 
+    /** The position each cache slot holds (slots and positions differ once an eviction policy dropped some). */
+    public int[] slotPositions() {
+        return slotPositions;
+    }
+
+    /** Attention statistics per cache slot, for eviction policies that need them. */
+    public float[] slotScores() {
+        return slotScores;
+    }
+
+    /** Makes room to track {@code numSlots} slots. */
+    public void ensureSlotCapacity(int numSlots) {
+        if (slotPositions.length < numSlots) {
+            int capacity = Math.max(numSlots, slotPositions.length * 2);
+            slotPositions = Arrays.copyOf(slotPositions, capacity);
+            slotScores = Arrays.copyOf(slotScores, capacity);
+        }
+    }
+
+    /** Tokens whose KV sits in the swap space while the request waits (0 when it recomputes). */
+    public int numSwappedTokens() {
+        return numSwappedTokens;
+    }
+
+    /** Cache slots the swapped KV fills (fewer than the tokens when an eviction policy dropped positions). */
+    public int numSwappedSlots() {
+        return numSwappedSlots;
+    }
+
+    void setSwapped(int numTokens, int numSlots) {
+        this.numSwappedTokens = numTokens;
+        this.numSwappedSlots = numSlots;
+    }
+
     /** Drops the KV: the request goes back to waiting and recomputes everything when resumed. */
     void preempt() {
         kvSequence = null;
         numComputedTokens = 0;
+        numBlocksPublished = 0;
         numPreemptions++;
         status = Status.WAITING;
     }

@@ -5,6 +5,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
+import io.kvasir.api.plugin.PreemptionPolicy;
 import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
@@ -37,6 +40,12 @@ public final class Scheduler {
     private final List<Request> running = new ArrayList<>();
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
+    private @Nullable PrefixCache prefixCache;
+    private PreemptionPolicy preemptionPolicy = (numBlocks, bytesPerBlock, numComputedTokens) -> PreemptionPolicy.Mode.RECOMPUTE;
+    private @Nullable KvSwapSpace swapSpace;
+    private long bytesPerBlock;
+    private long numSwapsOut;
+    private long numSwapsIn;
 
     /**
      * @param maxBatchTokens the token budget of one step
@@ -61,6 +70,35 @@ public final class Scheduler {
         this.batch = new ScheduledBatch(maxRunningRequests);
         this.policy = policy;
         this.onPolicyFailure = onPolicyFailure;
+    }
+
+    /**
+     * Sets how requests are preempted; {@code swapSpace} null makes every preemption a recompute.
+     *
+     * @param bytesPerBlock the KV bytes of one block over all layers, for the policy's cost rule
+     */
+    public void setPreemption(PreemptionPolicy policy, @Nullable KvSwapSpace swapSpace, long bytesPerBlock) {
+        this.preemptionPolicy = policy;
+        this.swapSpace = swapSpace;
+        this.bytesPerBlock = bytesPerBlock;
+    }
+
+    /** Preemptions that swapped blocks out, and resumptions that swapped them back in. */
+    public long numSwapsOut() {
+        return numSwapsOut;
+    }
+
+    public long numSwapsIn() {
+        return numSwapsIn;
+    }
+
+    /** Turns prefix caching on (with an index) or off (null). */
+    public void setPrefixCache(@Nullable PrefixCache prefixCache) {
+        this.prefixCache = prefixCache;
+    }
+
+    public @Nullable PrefixCache prefixCache() {
+        return prefixCache;
     }
 
     /** Replaces the scheduling policy; takes effect at the next step. */
@@ -109,7 +147,7 @@ public final class Scheduler {
                 continue;
             }
             boolean preemptedItself = false;
-            while (!kvCache.allocateSlots(request.kvSequence(), numNew)) {
+            while (!allocate(request.kvSequence(), numNew)) {
                 Request victim = running.removeLast();
                 preempt(victim);
                 if (victim == request) {
@@ -134,9 +172,17 @@ public final class Scheduler {
             int index = pickNext();
             Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
+            if (request.numSwappedTokens() > 0) {
+                if (!swapIn(request, sequence)) {
+                    return;
+                }
+            } else if (prefixCache != null) {
+                request.skipCachedTokens(prefixCache.attach(request, sequence));
+            }
             int numNew = Math.min(request.numUncomputedTokens(), budget);
-            if (!kvCache.allocateSlots(sequence, numNew)) {
+            if (!allocate(sequence, numNew)) {
                 kvCache.free(sequence);
+                request.undoAdmission();
                 return;
             }
             waiting.remove(index);
@@ -147,7 +193,25 @@ public final class Scheduler {
         }
     }
 
+    /** Allocates slots, first taking back blocks the prefix cache retains when the pool is short. */
+    private boolean allocate(KvSequence sequence, int numNew) {
+        if (kvCache.allocateSlots(sequence, numNew)) {
+            return true;
+        }
+        if (prefixCache == null) {
+            return false;
+        }
+        int shortfall = kvCache.numBlocksNeeded(sequence, numNew) - kvCache.numFreeBlocks();
+        return prefixCache.evict(shortfall) >= shortfall && kvCache.allocateSlots(sequence, numNew);
+    }
+
     private int pickNext() {
+        if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
+            for (int i = 0; i < waiting.size(); i++) {
+                Request request = waiting.get(i);
+                request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+            }
+        }
         try {
             int index = policy.pickNext(waiting, System.nanoTime());
             if (index < 0 || index >= waiting.size()) {
@@ -160,9 +224,49 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Brings a swapped request's blocks back: allocates them and copies the KV in. Returns false when the
+     * pool has no room yet (the request keeps waiting); a swap space that lost the blocks makes the request
+     * recompute instead.
+     */
+    private boolean swapIn(Request request, KvSequence sequence) {
+        int numTokens = request.numSwappedTokens();
+        if (!allocate(sequence, request.numSwappedSlots())) {
+            kvCache.free(sequence);
+            return false;
+        }
+        boolean restored = swapSpace != null && swapSpace.swapIn(request, kvCache.blockTable(sequence));
+        if (swapSpace != null) {
+            swapSpace.discard(request);
+        }
+        request.setSwapped(0, 0);
+        if (!restored) {
+            request.clearSlotScores();
+            kvCache.free(sequence);
+            return false;
+        }
+        request.resumeSwapped(numTokens);
+        numSwapsIn++;
+        return true;
+    }
+
     private void preempt(Request victim) {
-        kvCache.free(victim.kvSequence());
+        KvSequence sequence = victim.kvSequence();
+        int numComputed = victim.numComputedTokens();
+        int numBlocks = kvCache.blockTable(sequence).numBlocks();
+        int numSlots = kvCache.numTokens(sequence);
+        boolean swapped = false;
+        if (swapSpace != null && preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed) == PreemptionPolicy.Mode.SWAP) {
+            swapped = swapSpace.swapOut(victim, kvCache.blockTable(sequence));
+        }
+        kvCache.free(sequence);
         victim.preempt();
+        if (swapped) {
+            victim.setSwapped(numComputed, numSlots);
+            numSwapsOut++;
+        } else {
+            victim.clearSlotScores();
+        }
         waiting.addFirst(victim);
         batch.countPreemption();
         numPreemptionsTotal++;
@@ -181,6 +285,10 @@ public final class Scheduler {
     }
 
     private void notifyFinished(Request request) {
+        if (request.numSwappedTokens() > 0 && swapSpace != null) {
+            swapSpace.discard(request);
+            request.setSwapped(0, 0);
+        }
         try {
             policy.onFinished(request);
         } catch (RuntimeException e) {

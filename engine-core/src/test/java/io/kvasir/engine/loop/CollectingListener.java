@@ -10,7 +10,7 @@ import io.kvasir.api.GenerationResult;
 import io.kvasir.api.TokenOutput;
 
 /** Collects a request's tokens and text; {@link #await()} waits for its end. */
-final class CollectingListener implements GenerationListener {
+class CollectingListener implements GenerationListener {
 
     final CompletableFuture<GenerationResult> done = new CompletableFuture<>();
     final CompletableFuture<Void> firstToken = new CompletableFuture<>();

@@ -66,7 +66,7 @@ class EngineTest {
                 assertThat(listener.tokenIds()).as("tokens after '%s'", c.prompt()).containsExactly(c.greedyTokens());
                 assertThat(listener.text.toString()).as("text after '%s'", c.prompt()).isEqualTo(c.greedyText());
             }
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -79,7 +79,7 @@ class EngineTest {
             GenerationResult result = listener.await();
             assertThat(result.finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(listener.text.toString()).isEqualTo(", there was a little girl named ");
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -115,12 +115,13 @@ class EngineTest {
                 listener.await();
             }
             assertThat(listeners.get(7).tokenIds()).containsExactly(alone);
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
-    @Test
-    void preemptionUnderMemoryPressureCompletesEveryRequestWithTheSameTokens() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"recompute", "swap"})
+    void preemptionUnderMemoryPressureCompletesEveryRequestWithTheSameTokens(String preemption) throws Exception {
         int[] prompt = longPrompt(60);
         int[] expected;
         try (Engine engine = Engine.start(model, config())) {
@@ -128,7 +129,12 @@ class EngineTest {
         }
         long blockBytes = model.kvBytesPerToken() * 16;
         // 14 blocks: two sequences of 160 tokens need 20, so the scheduler must preempt and recompute.
-        EngineConfig tight = config().withMaxContextTokens(200).withKvCacheBytes(blockBytes * 14);
+        CacheProfile profile = CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withPreemption(preemption.equals("swap") ? StrategyChoice.of("swap", java.util.Map.of("min_computed_tokens", 0))
+                        : StrategyChoice.of("recompute"))
+                .withOffloadTier(preemption.equals("swap") ? StrategyChoice.of("host", java.util.Map.of("capacity_bytes", 64L << 20))
+                        : StrategyChoice.of("none"));
+        EngineConfig tight = config().withMaxContextTokens(200).withKvCacheBytes(blockBytes * 14).withCacheProfile(profile);
         try (Engine engine = Engine.start(model, tight)) {
             List<CollectingListener> listeners = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -141,7 +147,7 @@ class EngineTest {
                 assertThat(listener.tokenIds()).containsExactly(expected);
             }
             assertThat(engine.stats().numPreemptions()).isPositive();
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -155,7 +161,7 @@ class EngineTest {
             GenerationResult result = listener.await();
             assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(result.numGeneratedTokens()).isLessThan(400);
-            assertThat(engine.stats().numUsedBlocks()).isZero();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
         }
     }
 
@@ -182,6 +188,111 @@ class EngineTest {
             int[] first = generate(engine, "s1", ONCE_UPON_A_TIME, seeded);
             int[] second = generate(engine, "s2", ONCE_UPON_A_TIME, seeded);
             assertThat(second).containsExactly(first);
+        }
+    }
+
+    @Test
+    void requestsSharingAPrefixReuseItsBlocksAndGiveTheSameTokens() throws Exception {
+        int[] prompt = longPrompt(70);
+        int[] uncached;
+        try (Engine engine = Engine.start(model, config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))))) {
+            uncached = generate(engine, "u", prompt, greedy(20));
+        }
+        for (String index : new String[] {"hash", "radix"}) {
+            try (Engine engine = Engine.start(model, config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of(index))))) {
+                CollectingListener first = new CollectingListener();
+                engine.submit(GenerationRequest.of("a", prompt, greedy(20)), first);
+                assertThat(first.await().numCachedPromptTokens()).isZero();
+                CollectingListener second = new CollectingListener();
+                engine.submit(GenerationRequest.of("b", prompt, greedy(20)), second);
+                GenerationResult result = second.await();
+                assertThat(result.numCachedPromptTokens()).as(index).isEqualTo(64);
+                assertThat(second.tokenIds()).as(index).containsExactly(uncached);
+                assertThat(first.tokenIds()).as(index).containsExactly(uncached);
+                assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+                assertThat(engine.stats().numCachedBlocks()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void tenantsInDifferentPrefixGroupsNeverShareCacheEntries() throws Exception {
+        int[] prompt = longPrompt(70);
+        try (Engine engine = Engine.start(model, config())) {
+            CollectingListener a = new CollectingListener();
+            engine.submit(new GenerationRequest("a", "tenant-a", prompt, greedy(4), 0), a);
+            a.await();
+            CollectingListener b = new CollectingListener();
+            engine.submit(new GenerationRequest("b", "tenant-b", prompt, greedy(4), 0), b);
+            assertThat(b.await().numCachedPromptTokens()).isZero();
+            CollectingListener sameGroup = new CollectingListener();
+            engine.submit(new GenerationRequest("c", "tenant-c", 1.0, "tenant-a", prompt, greedy(4), 0), sameGroup);
+            assertThat(sameGroup.await().numCachedPromptTokens()).isEqualTo(64);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"f16", "int8", "fp8-e4m3", "int4-kivi"})
+    void everyKvCodecServesRequestsAndStaysCloseToTheExactCache(String codec) throws Exception {
+        int[] prompt = longPrompt(50);
+        int[] exact;
+        try (Engine engine = Engine.start(model, config())) {
+            exact = generate(engine, "exact", prompt, greedy(12));
+        }
+        EngineConfig encoded = config().withCacheProfile(CacheProfile.defaults().withCodec(StrategyChoice.of(codec)));
+        try (Engine engine = Engine.start(model, encoded)) {
+            int[] tokens = generate(engine, "encoded", prompt, greedy(12));
+            assertThat(tokens).hasSize(12);
+            assertThat(tokens[0]).as("first token with %s", codec).isEqualTo(exact[0]);
+            if (codec.equals("f16")) {
+                assertThat(tokens).containsExactly(exact);
+            }
+            assertThat(engine.kvBytesPerToken()).isLessThan(model.kvBytesPerToken());
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"streaming", "h2o", "snapkv"})
+    void evictionKeepsASequenceWithinItsBudgetAndFreesTheBlocks(String policy) throws Exception {
+        java.util.Map<String, Object> budget = policy.equals("snapkv")
+                ? java.util.Map.of("budget_tokens", 48, "evict_chunk", 16, "window", 8)
+                : java.util.Map.of("budget_tokens", 48, "evict_chunk", 16);
+        EngineConfig evicting = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(StrategyChoice.of(policy, budget)));
+        try (Engine engine = Engine.start(model, evicting)) {
+            MaxBlocksListener listener = new MaxBlocksListener(engine);
+            engine.submit(GenerationRequest.of("long", longPrompt(40), greedy(300)), listener);
+            GenerationResult result = listener.await();
+            assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(result.numGeneratedTokens()).isEqualTo(300);
+            // 340 positions, but the cache never holds more than budget + chunk slots (+1 partly filled block).
+            assertThat(listener.maxBlocks).as(policy).isLessThanOrEqualTo((48 + 16) / 16 + 1);
+            assertThat(listener.text.toString()).isNotBlank();
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
+    @Test
+    void evictionWithPrefixCachingIsRefusedWithAClearMessage() {
+        EngineConfig both = config().withCacheProfile(CacheProfile.defaults().withEviction(StrategyChoice.of("streaming")));
+        assertThatThrownBy(() -> Engine.start(model, both)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs prefix index 'none'");
+    }
+
+    /** Records the most blocks the engine held while the request ran. */
+    private static final class MaxBlocksListener extends CollectingListener {
+        private final Engine engine;
+        volatile int maxBlocks;
+
+        MaxBlocksListener(Engine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public synchronized void onToken(io.kvasir.api.TokenOutput token) {
+            super.onToken(token);
+            maxBlocks = Math.max(maxBlocks, engine.stats().numBlocksHeldByRequests());
         }
     }
 

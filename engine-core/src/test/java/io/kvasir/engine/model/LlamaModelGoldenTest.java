@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.kvasir.api.plugin.KvCodec;
+import io.kvasir.api.plugin.PluginKind;
 import io.kvasir.engine.gguf.GgufFile;
+import io.kvasir.engine.plugin.PluginRegistry;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
@@ -12,6 +15,7 @@ import io.kvasir.engine.testing.SharedFiles;
 class LlamaModelGoldenTest {
 
     private static final int BLOCK_SIZE = 16;
+    private static final KvCodec F32 = PluginRegistry.load().create(PluginKind.KV_CODEC, "f32", java.util.Map.of(), KvCodec.class);
     private static final int MAX_POSITIONS = 512;
     /**
      * llama.cpp keeps K and V in f16 and rounds Q and the attention weights to f16 inside its attention
@@ -31,7 +35,7 @@ class LlamaModelGoldenTest {
             LlamaModel model = new LlamaModel(config, LlamaWeights.load(gguf, config), executor, 256, MAX_POSITIONS);
             for (Goldens.Case c : goldens.cases()) {
                 try (PagedKvMemory kv = new PagedKvMemory(config.numLayers(), MAX_POSITIONS / BLOCK_SIZE, BLOCK_SIZE,
-                        config.numKvHeads(), config.headDim())) {
+                        config.numKvHeads(), config.headDim(), F32)) {
                     int[] blockTable = new int[MAX_POSITIONS / BLOCK_SIZE];
                     for (int i = 0; i < blockTable.length; i++) {
                         blockTable[i] = blockTable.length - 1 - i;

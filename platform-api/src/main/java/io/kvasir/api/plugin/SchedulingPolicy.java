@@ -30,6 +30,14 @@ public interface SchedulingPolicy {
         int numCachedPrefixTokens();
     }
 
+    /**
+     * Whether {@link Candidate#numCachedPrefixTokens()} must be fresh before each pick. Looking prefixes up
+     * costs time, so only policies that use it (longest prefix match) say yes.
+     */
+    default boolean usesCachedPrefixEstimates() {
+        return false;
+    }
+
     /** A request joined the waiting queue (new, not resumed after preemption). */
     default void onArrival(Candidate request, long nowNanos) {
     }

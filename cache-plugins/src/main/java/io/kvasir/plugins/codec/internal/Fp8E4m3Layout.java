@@ -1,0 +1,189 @@
+package io.kvasir.plugins.codec.internal;
+
+import static io.kvasir.plugins.codec.internal.Lanes.B;
+import static io.kvasir.plugins.codec.internal.Lanes.E;
+import static io.kvasir.plugins.codec.internal.Lanes.F;
+import static io.kvasir.plugins.codec.internal.Lanes.FLOAT;
+import static io.kvasir.plugins.codec.internal.Lanes.L;
+import static io.kvasir.plugins.codec.internal.Lanes.LE;
+import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.kvasir.api.plugin.KvBlockLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * OCP FP8 E4M3 per token and head: each K and V vector is stored as E4M3 codes of {@code x / s} with its own
+ * f32 scale {@code s = absmax / 448}, so the vector's largest element lands on the format's largest finite
+ * value and every element keeps a relative error of at most 2^-4 (absolute 2^-10·s below 2^-6·s).
+ *
+ * <p>Region: K codes (slot-major rows of {@code headDim} bytes), V codes, K scales, V scales;
+ * {@code 2 × blockSize × (headDim + 4)} bytes.
+ *
+ * <p>Invariants: no code is NaN ({@code S.1111.111}); scales are finite and {@code >= 0}.
+ */
+public final class Fp8E4m3Layout implements KvBlockLayout {
+
+    
+    private final int blockSize;
+    private final int headDim;
+    private final long vBase;
+    private final long kScales;
+    private final long vScales;
+
+    public Fp8E4m3Layout(int blockSize, int headDim) {
+        Shapes.check(blockSize, headDim);
+        this.blockSize = blockSize;
+        this.headDim = headDim;
+        this.vBase = (long) blockSize * headDim;
+        this.kScales = 2 * vBase;
+        this.vScales = kScales + 4L * blockSize;
+    }
+
+    @Override
+    public long bytesPerHeadBlock() {
+        return vScales + 4L * blockSize;
+    }
+
+    @Override
+    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+        assert slot >= 0 && slot < blockSize : slot;
+        assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
+        quantize(region, (long) slot * headDim, kScales + 4L * slot, k, kOffset);
+        quantize(region, vBase + (long) slot * headDim, vScales + 4L * slot, v, vOffset);
+    }
+
+    private void quantize(MemorySegment region, long row, long scaleAt, float[] x, int offset) {
+        float absMax = Shapes.absMax(x, offset, headDim);
+        region.set(FLOAT, scaleAt, absMax / Fp8E4m3.MAX);
+        // Dividing by absMax (not multiplying by 448 / absMax) stays finite for subnormal absMax.
+        for (int d = 0; d < headDim; d++) {
+            byte code = absMax == 0f ? 0 : Fp8E4m3.encode(x[offset + d] / absMax * Fp8E4m3.MAX);
+            region.set(ValueLayout.JAVA_BYTE, row + d, code);
+        }
+    }
+
+    @Override
+    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+        assert slot >= 0 && slot < blockSize : slot;
+        dequantize(region, (long) slot * headDim, region.get(FLOAT, kScales + 4L * slot), k, kOffset);
+        dequantize(region, vBase + (long) slot * headDim, region.get(FLOAT, vScales + 4L * slot), v, vOffset);
+    }
+
+    private void dequantize(MemorySegment region, long row, float scale, float[] x, int offset) {
+        for (int d = 0; d < headDim; d++) {
+            x[offset + d] = Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, row + d)) * scale;
+        }
+    }
+
+    @Override
+    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
+            int scoresOffset) {
+        assert numSlots >= 0 && numSlots <= blockSize : numSlots;
+        assert region.byteSize() >= bytesPerHeadBlock();
+        int bound = headDim - headDim % E;
+        long rowBytes = headDim;
+        int t = 0;
+        // Two slots share each q load and give two independent FMA chains; the decoding supplies the rest of
+        // the parallelism. More decodings in one method (four slots, or two where a byte chunk feeds two float
+        // vectors) bring it to C2's inlining cutoff, past which a decoding stays out of line and boxes.
+        for (; PARTS == 1 && t + 2 <= numSlots; t += 2) {
+            long r0 = t * rowBytes;
+            long r1 = r0 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            int d = 0;
+            for (; d < bound; d += E) {
+                ByteVector b0 = ByteVector.fromMemorySegment(B, region, r0 + d, LE);
+                ByteVector b1 = ByteVector.fromMemorySegment(B, region, r1 + d, LE);
+                FloatVector qv = FloatVector.fromArray(F, q, qOffset + d);
+                a0 = Fp8E4m3.toFloats(b0, 0).fma(qv, a0);
+                a1 = Fp8E4m3.toFloats(b1, 0).fma(qv, a1);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            for (; d < headDim; d++) {
+                float qd = q[qOffset + d];
+                s0 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r0 + d));
+                s1 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r1 + d));
+            }
+            long sc = kScales + 4L * t;
+            scores[scoresOffset + t] = scale * region.get(FLOAT, sc) * s0;
+            scores[scoresOffset + t + 1] = scale * region.get(FLOAT, sc + 4) * s1;
+        }
+        for (; t < numSlots; t++) {
+            long r = t * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            int d = 0;
+            for (; d < bound; d += E) {
+                ByteVector b = ByteVector.fromMemorySegment(B, region, r + d, LE);
+                a = Fp8E4m3.toFloats(b, 0).fma(FloatVector.fromArray(F, q, qOffset + d), a);
+                if (PARTS == 2) {
+                    a = Fp8E4m3.toFloats(b, 1).fma(FloatVector.fromArray(F, q, qOffset + d + L), a);
+                }
+            }
+            float s = a.reduceLanes(VectorOperators.ADD);
+            for (; d < headDim; d++) {
+                s += q[qOffset + d] * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r + d));
+            }
+            scores[scoresOffset + t] = scale * region.get(FLOAT, kScales + 4L * t) * s;
+        }
+    }
+
+    @Override
+    public void accumulateValues(MemorySegment region, int numSlots, float[] weights, int weightsOffset, float[] out,
+            int outOffset) {
+        assert numSlots >= 0 && numSlots <= blockSize : numSlots;
+        assert region.byteSize() >= bytesPerHeadBlock();
+        long rowBytes = headDim;
+        int bound2 = headDim - headDim % (2 * E);
+        int d = 0;
+        // Two chunks per pass: two independent FMA chains while the codes decode (not where a chunk feeds two
+        // float vectors: four decodings would not all inline).
+        for (; PARTS == 1 && d < bound2; d += 2 * E) {
+            FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
+            FloatVector a1 = FloatVector.fromArray(F, out, outOffset + d + E);
+            long off = vBase + d;
+            for (int t = 0; t < numSlots; t++) {
+                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t));
+                long r = off + t * rowBytes;
+                ByteVector b0 = ByteVector.fromMemorySegment(B, region, r, LE);
+                ByteVector b1 = ByteVector.fromMemorySegment(B, region, r + E, LE);
+                a0 = Fp8E4m3.toFloats(b0, 0).fma(w, a0);
+                a1 = Fp8E4m3.toFloats(b1, 0).fma(w, a1);
+            }
+            a0.intoArray(out, outOffset + d);
+            a1.intoArray(out, outOffset + d + E);
+        }
+        for (; d + E <= headDim; d += E) {
+            FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
+            FloatVector a2 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + L) : null;
+            long off = vBase + d;
+            for (int t = 0; t < numSlots; t++) {
+                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t));
+                ByteVector b0 = ByteVector.fromMemorySegment(B, region, off + t * rowBytes, LE);
+                a0 = Fp8E4m3.toFloats(b0, 0).fma(w, a0);
+                if (PARTS == 2) {
+                    a2 = Fp8E4m3.toFloats(b0, 1).fma(w, a2);
+                }
+            }
+            a0.intoArray(out, outOffset + d);
+            if (PARTS == 2) {
+                a2.intoArray(out, outOffset + d + L);
+            }
+        }
+        for (; d < headDim; d++) {
+            float s = out[outOffset + d];
+            long off = vBase + d;
+            for (int t = 0; t < numSlots; t++) {
+                s += weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t)
+                        * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, off + t * rowBytes));
+            }
+            out[outOffset + d] = s;
+        }
+    }
+}

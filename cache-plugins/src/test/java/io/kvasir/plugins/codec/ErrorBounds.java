@@ -1,0 +1,100 @@
+package io.kvasir.plugins.codec;
+
+/**
+ * The documented per-element error of each codec, from the original values of a block whose slots
+ * {@code 0..numWritten-1} were written.
+ */
+final class ErrorBounds {
+
+    private static final double F16_HALF_ULP = 0x1p-11;
+    private static final double TINY = 0x1p-24;
+
+    private ErrorBounds() {
+    }
+
+    /** Largest allowed |decoded - original| of K[slot][channel]. */
+    static double key(String codec, KvData data, int numWritten, int slot, int channel) {
+        float x = data.k[slot][channel];
+        return switch (codec) {
+            case "int4-kivi" -> numWritten < data.blockSize
+                    ? int8Bound(data.k[slot])
+                    : kiviKeyBound(data, channel);
+            default -> elementBound(codec, data.k[slot], x);
+        };
+    }
+
+    /** Largest allowed |decoded - original| of V[slot][channel]; {@code valueGroupSize} 0 is the whole vector. */
+    static double value(String codec, KvData data, int slot, int channel, int valueGroupSize) {
+        float x = data.v[slot][channel];
+        if (codec.equals("int4-kivi")) {
+            int group = valueGroupSize == 0 ? data.headDim : valueGroupSize;
+            int from = channel / group * group;
+            int to = Math.min(data.headDim, from + group);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = from; c < to; c++) {
+                min = Math.min(min, data.v[slot][c]);
+                max = Math.max(max, data.v[slot][c]);
+            }
+            return int4Bound(min, max, 0);
+        }
+        return elementBound(codec, data.v[slot], x);
+    }
+
+    private static double elementBound(String codec, float[] vector, float x) {
+        return switch (codec) {
+            case "f32" -> 0;
+            case "f16" -> Math.max(Math.abs(x) * F16_HALF_ULP, TINY);
+            case "int8" -> int8Bound(vector);
+            case "fp8-e4m3" -> {
+                double scale = absMax(vector) / 448;
+                yield Math.abs(x) * 0x1p-4 + scale * 0x1p-10 + ulps(scale);
+            }
+            default -> throw new IllegalArgumentException(codec);
+        };
+    }
+
+    /** Half a step of a symmetric int8 scale absmax/127, plus float rounding. */
+    static double int8Bound(float[] vector) {
+        double scale = absMax(vector) / 127;
+        return scale / 2 + ulps(scale * 127);
+    }
+
+    /**
+     * Half a 4-bit step over [min, max] of values known to within {@code slack}, with the half-precision scale
+     * rounded up and the minimum rounded to nearest.
+     */
+    static double int4Bound(double min, double max, double slack) {
+        double lo = min - slack;
+        double hi = max + slack;
+        double minRounding = Math.abs(lo) * F16_HALF_ULP + TINY;
+        double step = (hi - lo + minRounding) / 15 * (1 + 0x1p-10) + TINY;
+        return Math.max(step / 2, minRounding) + slack + ulps(Math.abs(lo) + Math.abs(hi));
+    }
+
+    private static double kiviKeyBound(KvData data, int channel) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double staging = 0;
+        for (int t = 0; t < data.blockSize; t++) {
+            min = Math.min(min, data.k[t][channel]);
+            max = Math.max(max, data.k[t][channel]);
+            if (t < data.blockSize - 1) {
+                staging = Math.max(staging, int8Bound(data.k[t]));
+            }
+        }
+        return int4Bound(min, max, staging);
+    }
+
+    static double absMax(float[] vector) {
+        double max = 0;
+        for (float x : vector) {
+            max = Math.max(max, Math.abs(x));
+        }
+        return max;
+    }
+
+    private static double ulps(double magnitude) {
+        return 4 * Math.ulp((float) magnitude) + 1e-37;
+    }
+}

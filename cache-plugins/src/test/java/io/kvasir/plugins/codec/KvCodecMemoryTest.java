@@ -1,0 +1,68 @@
+package io.kvasir.plugins.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.kvasir.api.plugin.KvCodec;
+
+/** Bytes per K or V element, scales and staging included, over the block shapes the engine uses. */
+class KvCodecMemoryTest {
+
+    private static final int[] HEAD_DIMS = {64, 80, 96, 112, 128};
+    private static final int[] BLOCK_SIZES = {16, 24, 32};
+
+    private static double bytesPerElement(KvCodec codec, int blockSize, int headDim) {
+        return codec.layout(blockSize, headDim).bytesPerHeadBlock() / (2.0 * blockSize * headDim);
+    }
+
+    private static KvCodec codec(String name) {
+        return CodecCase.of(name, Map.of()).codec();
+    }
+
+    @Test
+    void floatCodecsTakeExactlyTheirElementSize() {
+        for (int headDim : HEAD_DIMS) {
+            for (int blockSize : BLOCK_SIZES) {
+                assertThat(bytesPerElement(codec("f32"), blockSize, headDim)).isEqualTo(4.0);
+                assertThat(bytesPerElement(codec("f16"), blockSize, headDim)).isEqualTo(2.0);
+            }
+        }
+    }
+
+    @Test
+    void eightBitCodecsAddOneScalePerVector() {
+        for (String name : new String[] {"int8", "fp8-e4m3"}) {
+            for (int headDim : HEAD_DIMS) {
+                for (int blockSize : BLOCK_SIZES) {
+                    double bytes = bytesPerElement(codec(name), blockSize, headDim);
+                    assertThat(bytes).as("%s block %d head %d", name, blockSize, headDim)
+                            .isEqualTo(1 + 4.0 / headDim).isLessThanOrEqualTo(4 / 3.5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void kiviTakesAtMostPointEightBytesPerElement() {
+        for (int headDim : HEAD_DIMS) {
+            for (int blockSize : BLOCK_SIZES) {
+                double bytes = bytesPerElement(codec("int4-kivi"), blockSize, headDim);
+                assertThat(bytes).as("block %d head %d", blockSize, headDim).isLessThanOrEqualTo(0.8)
+                        .isLessThanOrEqualTo(4 / 5.0);
+            }
+        }
+    }
+
+    @Test
+    void kiviRegionSizesAddUp() {
+        // K: 64 channels × 15 staged int8 tokens + 16 f32 token scales = 1024 (quantised: 32 pairs × 24 = 768);
+        // state 4; V: 16 rows × 32 bytes + 16 × (f16 scale, f16 min) = 576.
+        assertThat(codec("int4-kivi").layout(16, 64).bytesPerHeadBlock()).isEqualTo(1024 + 4 + 576);
+        assertThat(codec("int8").layout(16, 64).bytesPerHeadBlock()).isEqualTo(2 * 16 * (64 + 4));
+        assertThat(CodecCase.of("int4-kivi", Map.of("value_group_size", 32)).codec().layout(16, 64)
+                .bytesPerHeadBlock()).isEqualTo(1024 + 4 + 16 * 32 + 16 * 2 * 4);
+    }
+}

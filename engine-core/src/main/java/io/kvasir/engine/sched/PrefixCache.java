@@ -1,0 +1,141 @@
+package io.kvasir.engine.sched;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+import io.kvasir.api.plugin.PrefixCacheStats;
+import io.kvasir.api.plugin.PrefixIndex;
+import io.kvasir.engine.kv.BlockPool;
+import io.kvasir.engine.kv.KvCacheManager;
+import io.kvasir.engine.kv.KvSequence;
+
+/**
+ * Connects a {@link PrefixIndex} plugin to the block pool: new requests start from the longest cached
+ * prefix of their prompt, full blocks are offered to the index as they are computed, and blocks whose last
+ * sequence reference goes stay with the index (their contents reusable) until it gives them up under memory
+ * pressure.
+ *
+ * <p>Reference protocol: a block the index retains keeps the pool reference its last sequence held, so the
+ * pool's invariants do not change ({@code refCount == 0} iff free). A request that matches a retained block
+ * takes that reference over; a block still used by another sequence gets one more reference. Entries are
+ * salted with a secret per-process key and the request's prefix group, so tenants of different groups never
+ * share entries and cannot probe each other's prompts by timing.
+ *
+ * <p>Invariant: {@code retainedByIndex[b]} implies {@code refCount(b) == 1} and no sequence holds {@code b}.
+ * Owned by the engine loop thread.
+ */
+public final class PrefixCache implements KvCacheManager.LastReferenceHook {
+
+    private final PrefixIndex index;
+    private final KvCacheManager kvCache;
+    private final BlockPool pool;
+    private final int blockSize;
+    private final boolean[] retainedByIndex;
+    private final int[] blockIds;
+    private final long secret;
+
+    public PrefixCache(PrefixIndex index, KvCacheManager kvCache) {
+        this.index = index;
+        this.kvCache = kvCache;
+        this.pool = kvCache.pool();
+        this.blockSize = pool.blockSize();
+        this.retainedByIndex = new boolean[pool.numBlocks()];
+        this.blockIds = new int[pool.numBlocks()];
+        this.secret = new SecureRandom().nextLong();
+        kvCache.setLastReferenceHook(this);
+    }
+
+    public PrefixIndex index() {
+        return index;
+    }
+
+    /** The salt of a prefix group: a keyed hash, so groups cannot guess one another's. */
+    public long saltOf(String prefixGroup) {
+        long h = secret ^ 0x9E3779B97F4A7C15L;
+        for (byte b : prefixGroup.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ b) * 0x100000001B3L;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+
+    /** Whole cached blocks a request could reuse now (at most all but its last token). */
+    public int estimateCachedTokens(Request request) {
+        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize,
+                saltOf(request.spec().prefixGroup()), blockIds);
+        return numBlocks * blockSize;
+    }
+
+    /**
+     * Gives a newly admitted request's empty sequence the cached blocks of its longest cached prefix.
+     *
+     * @return the number of tokens now present (a multiple of the block size)
+     */
+    public int attach(Request request, KvSequence sequence) {
+        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize,
+                saltOf(request.spec().prefixGroup()), blockIds);
+        for (int i = 0; i < numBlocks; i++) {
+            int blockId = blockIds[i];
+            boolean transferred = retainedByIndex[blockId];
+            retainedByIndex[blockId] = false;
+            kvCache.appendCachedBlock(sequence, blockId, transferred);
+            index.onReferenced(blockId);
+        }
+        return numBlocks * blockSize;
+    }
+
+    /** Offers the request's newly completed full blocks to the index. */
+    public void publish(Request request) {
+        int numFull = Math.min(request.numComputedTokens(), request.numTokens()) / blockSize;
+        if (numFull <= request.numBlocksPublished()) {
+            return;
+        }
+        kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
+        index.insert(request.tokenArray(), numFull, blockSize, saltOf(request.spec().prefixGroup()), blockIds);
+        request.setNumBlocksPublished(numFull);
+    }
+
+    @Override
+    public boolean retain(int blockId) {
+        if (index.onUnreferenced(blockId)) {
+            assert !retainedByIndex[blockId];
+            retainedByIndex[blockId] = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Frees up to {@code numBlocks} blocks the index retains; returns how many went back to the pool. */
+    public int evict(int numBlocks) {
+        int n = index.evict(numBlocks, blockIds);
+        for (int i = 0; i < n; i++) {
+            int blockId = blockIds[i];
+            assert retainedByIndex[blockId] : "index evicted block " + blockId + " it did not retain";
+            retainedByIndex[blockId] = false;
+            pool.free(blockId);
+        }
+        return n;
+    }
+
+    /** Blocks the index retains that could be freed. */
+    public int numEvictableBlocks() {
+        return index.numEvictableBlocks();
+    }
+
+    /** Gives every retained block back to the pool. */
+    public void clear() {
+        while (evict(pool.numBlocks()) > 0) {
+            // evict until the index holds nothing evictable
+        }
+    }
+
+    public PrefixCacheStats stats() {
+        return index.stats();
+    }
+
+    private static int reusableTokens(Request request) {
+        // At least one token must be computed so the request gets logits to sample from; a resumed request
+        // may find its own earlier blocks, generated tokens included.
+        return request.numTokens() - 1;
+    }
+}
