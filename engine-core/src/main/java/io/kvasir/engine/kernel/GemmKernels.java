@@ -12,25 +12,24 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Layouts: the panel holds eight or twelve dequantised weight rows as four or six row pairs;
  * {@code panel[panelOffset + p*ldp + k]} is a double whose low float is row {@code 2p} and high float row
- * {@code 2p+1} at column {@code k}. The
- * activations are transposed and duplicated: {@code xt[xOffset + k*ldx + 2b + j]} is activation row {@code b}
- * at column {@code k} for {@code j = 0, 1}. One 64-bit broadcast of a pair therefore lines up with
- * {@code LANES/2} activation rows: accumulator lane {@code 2b + j} of {@code a[p][v]} sums row {@code 2p + j}
- * times activation row {@code v*LANES/2 + b}. Each kernel computes, for pairs {@code p < 4} and lane groups
- * {@code v < NV}:
+ * {@code 2p+1} at column {@code k}. The activations are transposed and duplicated:
+ * {@code xt[xOffset + k*ldx + 2b + j]} is activation row {@code b} at column {@code k} for {@code j = 0, 1}.
+ * One 64-bit broadcast of a pair therefore lines up with {@code LANES/2} activation rows: accumulator lane
+ * {@code 2b + j} of {@code a[p][v]} sums row {@code 2p + j} times activation row {@code v*LANES/2 + b}. Each
+ * kernel pairsPxNV computes, for pairs {@code p < P} and lane groups {@code v < NV}:
  * {@code acc[accOffset + p*lda + v*LANES + l] += sum_k pairs(panel[panelOffset + p*ldp + k])[l] * xt[...]}.
  *
  * <p>Why pairs: a broadcast costs a shuffle-port slot on the target CPUs, and one broadcast per two rows
  * halves that cost against per-row broadcasting (measured 89 vs 76 GFLOP/s per core at 16 activation rows,
  * 111 vs 103 at 48). The P x NV accumulators stay in registers over the {@code kc} loop (at most 24 of the
- * 32 AVX-512 registers), which is why the kernels are written out rather than looped. Narrow batches (one or
- * two lane groups) use six pairs: more rows per loaded activation vector (97 vs 89 GFLOP/s at 16 rows).
+ * 32 AVX-512 registers), which is why the kernels are written out rather than looped. Batches of exactly two
+ * lane groups use six pairs: more rows per loaded activation vector (97 vs 89 GFLOP/s at 16 rows).
  */
 final class GemmKernels {
 
     /** Row pairs in a panel for wide batches (kernels pairs4xN). */
     static final int WIDE_PANEL_PAIRS = 4;
-    /** Row pairs in a panel for one or two lane groups (kernels pairs6xN). */
+    /** Row pairs in a panel for two lane groups (kernel pairs6x2). */
     static final int NARROW_PANEL_PAIRS = 6;
     /** Activation rows one lane group covers. */
     static final int ROWS_PER_GROUP = LANES / 2;
@@ -327,44 +326,5 @@ final class GemmKernels {
         a41.intoArray(acc, accOffset + 4 * lda + LANES);
         a50.intoArray(acc, accOffset + 5 * lda);
         a51.intoArray(acc, accOffset + 5 * lda + LANES);
-    }
-
-    /** Six row pairs times 1 lane group (1 x LANES/2 activation rows). */
-    static void pairs6x1(double[] panel, int panelOffset, int ldp, float[] xt, int xOffset, int ldx, int kc,
-            float[] acc, int accOffset, int lda) {
-        assert kc <= ldp && panel.length >= panelOffset + 5 * ldp + kc;
-        FloatVector a00 = FloatVector.fromArray(FLOATS, acc, accOffset);
-        FloatVector a10 = FloatVector.fromArray(FLOATS, acc, accOffset + lda);
-        FloatVector a20 = FloatVector.fromArray(FLOATS, acc, accOffset + 2 * lda);
-        FloatVector a30 = FloatVector.fromArray(FLOATS, acc, accOffset + 3 * lda);
-        FloatVector a40 = FloatVector.fromArray(FLOATS, acc, accOffset + 4 * lda);
-        FloatVector a50 = FloatVector.fromArray(FLOATS, acc, accOffset + 5 * lda);
-        int p0 = panelOffset;
-        int p1 = panelOffset + ldp;
-        int p2 = panelOffset + 2 * ldp;
-        int p3 = panelOffset + 3 * ldp;
-        int p4 = panelOffset + 4 * ldp;
-        int p5 = panelOffset + 5 * ldp;
-        for (int k = 0, xk = xOffset; k < kc; k++, xk += ldx) {
-            FloatVector x0 = FloatVector.fromArray(FLOATS, xt, xk);
-            FloatVector w0 = DoubleVector.broadcast(DOUBLES, panel[p0 + k]).reinterpretAsFloats();
-            a00 = w0.fma(x0, a00);
-            FloatVector w1 = DoubleVector.broadcast(DOUBLES, panel[p1 + k]).reinterpretAsFloats();
-            a10 = w1.fma(x0, a10);
-            FloatVector w2 = DoubleVector.broadcast(DOUBLES, panel[p2 + k]).reinterpretAsFloats();
-            a20 = w2.fma(x0, a20);
-            FloatVector w3 = DoubleVector.broadcast(DOUBLES, panel[p3 + k]).reinterpretAsFloats();
-            a30 = w3.fma(x0, a30);
-            FloatVector w4 = DoubleVector.broadcast(DOUBLES, panel[p4 + k]).reinterpretAsFloats();
-            a40 = w4.fma(x0, a40);
-            FloatVector w5 = DoubleVector.broadcast(DOUBLES, panel[p5 + k]).reinterpretAsFloats();
-            a50 = w5.fma(x0, a50);
-        }
-        a00.intoArray(acc, accOffset);
-        a10.intoArray(acc, accOffset + lda);
-        a20.intoArray(acc, accOffset + 2 * lda);
-        a30.intoArray(acc, accOffset + 3 * lda);
-        a40.intoArray(acc, accOffset + 4 * lda);
-        a50.intoArray(acc, accOffset + 5 * lda);
     }
 }

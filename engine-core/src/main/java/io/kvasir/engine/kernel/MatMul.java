@@ -17,7 +17,7 @@ import java.util.Objects;
  *   and dotted with up to four activation rows per pass ({@link DotKernels}).</li>
  *   <li><b>blocked GEMM</b>: the activations are transposed (and duplicated for row pairs) once into
  *   {@code xt[col][batch lanes]}. Each task owns a range of rows and walks them in panels of eight (twelve
- *   for narrow batches) per column block sized so the block's activations stay in L2; it dequantises a
+ *   for two lane groups) per column block sized so the block's activations stay in L2; it dequantises a
  *   panel's block once into pair-interleaved floats and feeds it, {@link #PANEL_COLS} columns at a time, to
  *   register-blocked micro-kernels ({@link GemmKernels}) that reuse each weight across up to
  *   6 x {@code LANES/2} activation rows.</li>
@@ -41,7 +41,7 @@ public final class MatMul {
     static final int PANEL_COLS = 256;
     private static final int TASKS_PER_THREAD = 4;
     private static final int MIN_ROWS_PER_DOT_TASK = 16;
-    private static final int MAX_ROWS_PER_GEMM_TASK = 128;
+    private static final int MAX_ROWS_PER_GEMM_TASK = 64;
     private static final int TRANSPOSE_COLS_PER_TASK = 256;
     /** Transposed activations one column block may hold (half of a 1 MiB L2). */
     private static final long L2_BUDGET_BYTES = 512 << 10;
@@ -205,7 +205,7 @@ public final class MatMul {
         if (transposed.length < neededTransposed) {
             transposed = new float[neededTransposed];
         }
-        panelPairs = paddedBatch / groupRows <= 2 ? GemmKernels.NARROW_PANEL_PAIRS : GemmKernels.WIDE_PANEL_PAIRS;
+        panelPairs = paddedBatch / groupRows == 2 ? GemmKernels.NARROW_PANEL_PAIRS : GemmKernels.WIDE_PANEL_PAIRS;
         int panelRows = 2 * panelPairs;
         int target = ceilDiv(ceilDiv(rows, numThreads * TASKS_PER_THREAD), panelRows) * panelRows;
         rowsPerTask = Math.min(MAX_ROWS_PER_GEMM_TASK / panelRows * panelRows, target);
@@ -313,14 +313,8 @@ public final class MatMul {
     private static void runKernels(int pairs, double[] panel, int panelOffset, int ldp, float[] xt, int xOffset,
             int ldx, int numCols, int numGroups, float[] acc, int accOffset) {
         if (pairs == GemmKernels.NARROW_PANEL_PAIRS) {
-            assert numGroups <= 2;
-            if (numGroups == 2) {
-                GemmKernels.pairs6x2(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
-                        acc, accOffset, ldx);
-            } else {
-                GemmKernels.pairs6x1(panel, panelOffset, ldp, xt, xOffset, ldx, numCols,
-                        acc, accOffset, ldx);
-            }
+            assert numGroups == 2;
+            GemmKernels.pairs6x2(panel, panelOffset, ldp, xt, xOffset, ldx, numCols, acc, accOffset, ldx);
             return;
         }
         int g = 0;

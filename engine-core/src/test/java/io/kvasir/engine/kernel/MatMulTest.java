@@ -81,7 +81,8 @@ class MatMulTest {
 
     @Test
     void largeBatchesUseEveryMicroKernelCombination() {
-        // Lane groups 1..13 cover the 6-, 4-, 2- and 1-group kernels alone and combined (13 = 6 + 6 + 1).
+        // Lane groups 2..13 cover the 6-, 4-, 2- and 1-group kernels alone and combined (13 = 6 + 6 + 1); the
+        // GEMM path starts at MIN_GEMM_BATCH, so the first case is two groups again, with twelve-row panels.
         int groupRows = GemmKernels.ROWS_PER_GROUP;
         int numCombinations = 0;
         for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.F16}) {
