@@ -120,14 +120,10 @@ public final class VectorOps {
         for (; i < n; i++) {
             max = Math.max(max, x[offset + i]);
         }
-        FloatVector sumV = FloatVector.zero(FLOATS);
-        for (i = 0; i < bound; i += LANES) {
-            FloatVector e = FloatVector.fromArray(FLOATS, x, offset + i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(x, offset + i);
-            sumV = sumV.add(e);
-        }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
+        // Scalar exp: Math.exp is an intrinsic, while the vector EXP fell back to an allocating Java loop in
+        // the attention kernel (seen in JFR allocation profiles), costing far more than it saved.
+        float sum = 0f;
+        for (i = 0; i < n; i++) {
             float e = (float) Math.exp(x[offset + i] - max);
             x[offset + i] = e;
             sum += e;
