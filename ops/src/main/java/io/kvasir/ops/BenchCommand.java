@@ -18,8 +18,10 @@ import io.kvasir.api.SamplingParams;
 import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.kernel.MemoryBandwidthProbe;
 import io.kvasir.engine.kernel.ParallelExecutor;
+import io.kvasir.engine.loop.CacheProfile;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineConfig;
+import io.kvasir.engine.loop.StrategyChoice;
 import io.kvasir.engine.model.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +54,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repetitions", defaultValue = "3", paramLabel = "R", description = "Measured runs per figure (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
+    @Option(names = "--kv-codec", defaultValue = "f32", paramLabel = "NAME",
+            description = "KV codec plugin (f32, f16, int8, fp8-e4m3, int4-kivi; default: ${DEFAULT-VALUE}).")
+    String kvCodec;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -72,7 +78,10 @@ final class BenchCommand implements Callable<Integer> {
                     .withMaxContextTokens(context)
                     .withMaxRunningRequests(parallel)
                     .withMaxBatchTokens(Math.max(512, promptTokens))
-                    .withKvCacheBytes(model.kvBytesPerToken() * (long) (context + 16) * parallel);
+                    .withKvCacheBytes(model.kvBytesPerToken() * (long) (context + 16) * parallel)
+                    // Random prompts share nothing: prefix caching off, so every run computes its prompt.
+                    .withCacheProfile(CacheProfile.defaults().withCodec(StrategyChoice.of(kvCodec))
+                            .withPrefixIndex(StrategyChoice.of(StrategyChoice.NONE)));
             long weightBytes = model.gguf().tensors().stream().mapToLong(t -> t.byteSize()).sum();
             try (Engine engine = Engine.start(model, config)) {
                 SplittableRandom random = new SplittableRandom(7);
@@ -94,6 +103,8 @@ final class BenchCommand implements Callable<Integer> {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("model", path.getFileName().toString());
                 result.put("threads", threads);
+                result.put("kv_codec", kvCodec);
+                result.put("kv_bytes_per_token", engine.kvBytesPerToken());
                 result.put("prompt_tokens", promptTokens);
                 result.put("gen_tokens", genTokens);
                 result.put("parallel", parallel);
@@ -119,8 +130,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, Map<String, Object> r) {
-        out.printf("model %s, %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
-                r.get("model"), r.get("threads"), r.get("prompt_tokens"), r.get("gen_tokens"), r.get("parallel"), r.get("repetitions"));
+        out.printf("model %s, KV codec %s (%.0f bytes/token), %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
+                r.get("model"), r.get("kv_codec"), r.get("kv_bytes_per_token"), r.get("threads"), r.get("prompt_tokens"), r.get("gen_tokens"), r.get("parallel"), r.get("repetitions"));
         out.printf("  prompt processing     %10.1f tokens/s   runs %s%n", r.get("prompt_tps"), fmt((double[]) r.get("prompt_tps_runs")));
         out.printf("  decode, 1 sequence    %10.1f tokens/s   runs %s%n", r.get("decode_tps"), fmt((double[]) r.get("decode_tps_runs")));
         out.printf("  decode, %2s sequences  %10.1f tokens/s   runs %s%n", r.get("parallel"), r.get("parallel_decode_tps"),
