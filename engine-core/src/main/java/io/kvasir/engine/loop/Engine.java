@@ -385,7 +385,12 @@ public final class Engine implements AutoCloseable {
                 if (evictor.needsAttentionStats()) {
                     forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
                 }
-                evictor.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+                try {
+                    evictor.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+                } catch (RuntimeException e) {
+                    // A failing policy keeps the request's cache as it is (no eviction) and is counted.
+                    pluginFailed(PluginKind.EVICTION, config.cacheProfile().eviction().name(), e);
+                }
             }
             if (samples) {
                 emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);

@@ -274,6 +274,24 @@ class EngineTest {
     }
 
     @Test
+    void anEvictionPolicyThatThrowsIsCountedAndRequestsStillComplete() throws Exception {
+        io.kvasir.engine.plugin.PluginRegistry registry = io.kvasir.engine.plugin.PluginRegistry.load();
+        EngineConfig throwing = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(StrategyChoice.of("test-throwing")));
+        int[] expected;
+        try (Engine engine = Engine.start(model, config())) {
+            expected = generate(engine, "ref", longPrompt(30), greedy(10));
+        }
+        try (Engine engine = Engine.start(model, throwing, registry)) {
+            assertThat(generate(engine, "t", longPrompt(30), greedy(10))).containsExactly(expected);
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+        assertThat(registry.statuses(io.kvasir.api.plugin.PluginKind.EVICTION))
+                .filteredOn(s -> s.name().equals("test-throwing")).singleElement()
+                .satisfies(s -> assertThat(s.numStepFailures()).isPositive());
+    }
+
+    @Test
     void evictionWithPrefixCachingIsRefusedWithAClearMessage() {
         EngineConfig both = config().withCacheProfile(CacheProfile.defaults().withEviction(StrategyChoice.of("streaming")));
         assertThatThrownBy(() -> Engine.start(model, both)).isInstanceOf(IllegalArgumentException.class)

@@ -43,6 +43,39 @@ final class TestPolicies {
         }
     }
 
+    /** An eviction policy that throws on every call: the engine must go on without evicting. */
+    public static final class ThrowingEviction implements io.kvasir.api.plugin.EvictionPolicyProvider {
+        @Override
+        public String name() {
+            return "test-throwing";
+        }
+
+        @Override
+        public String description() {
+            return "Throws from select (test only).";
+        }
+
+        @Override
+        public ConfigSchema configSchema() {
+            return ConfigSchema.empty();
+        }
+
+        @Override
+        public io.kvasir.api.plugin.EvictionPolicy create(PluginConfig config) {
+            return new io.kvasir.api.plugin.EvictionPolicy() {
+                @Override
+                public AttentionStats attentionStats() {
+                    return AttentionStats.NONE;
+                }
+
+                @Override
+                public int select(int numSlots, int[] slotPositions, float[] slotScores, boolean endOfPrefill, int[] keep) {
+                    throw new IllegalStateException("policy bug");
+                }
+            };
+        }
+    }
+
     /** A provider whose constructor throws: must be reported and disabled, not break the others. */
     public static final class Broken implements SchedulingPolicyProvider {
         public Broken() {
