@@ -135,6 +135,9 @@ public final class Engine implements AutoCloseable {
             this.swapSpace = null;
         }
         scheduler.setPreemption(preemption, swapSpace, kvMemory.bytesPerBlock());
+        if (swapSpace != null && scheduler.prefixCache() != null) {
+            scheduler.prefixCache().setSpill(swapSpace);
+        }
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
         this.numFreeBlocksSnapshot = numBlocks;

@@ -8,14 +8,19 @@ import java.util.Map;
 import io.kvasir.api.plugin.OffloadTier;
 import io.kvasir.engine.kv.BlockTable;
 import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.sched.BlockSpill;
 import io.kvasir.engine.sched.KvSwapSpace;
 import io.kvasir.engine.sched.Request;
 
 /**
- * Swaps preempted requests' KV blocks to an {@link OffloadTier} through one staging buffer. Keys are a
+ * Swaps preempted requests' KV blocks to an {@link OffloadTier} through one staging buffer, and spills the
+ * prefix cache's evicted blocks there (as entries the tier may drop) so a later hit can bring them back. Keys are a
  * per-request serial in the high bits and the block index in the low 24 bits. Loop thread only.
  */
-final class TierSwapSpace implements KvSwapSpace, AutoCloseable {
+final class TierSwapSpace implements KvSwapSpace, BlockSpill, AutoCloseable {
+
+    /** Spilled prefix blocks are keyed by hash with the top bit set; swap keys never set it. */
+    private static final long SPILL_TAG = Long.MIN_VALUE;
 
     private static final int BLOCK_INDEX_BITS = 24;
 
@@ -72,6 +77,21 @@ final class TierSwapSpace implements KvSwapSpace, AutoCloseable {
                 tier.remove(entry[0] + i);
             }
         }
+    }
+
+    @Override
+    public boolean spill(long key, int blockId) {
+        kvMemory.copyBlockOut(blockId, staging);
+        return tier.putEvictable(key | SPILL_TAG, staging);
+    }
+
+    @Override
+    public boolean restore(long key, int blockId) {
+        if (!tier.get(key | SPILL_TAG, staging)) {
+            return false;
+        }
+        kvMemory.copyBlockIn(staging, blockId);
+        return true;
     }
 
     @Override

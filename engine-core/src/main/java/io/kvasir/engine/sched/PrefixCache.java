@@ -3,8 +3,11 @@ package io.kvasir.engine.sched;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
+import org.jspecify.annotations.Nullable;
+
 import io.kvasir.api.plugin.PrefixCacheStats;
 import io.kvasir.api.plugin.PrefixIndex;
+import io.kvasir.engine.kv.BlockHasher;
 import io.kvasir.engine.kv.BlockPool;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
@@ -21,6 +24,9 @@ import io.kvasir.engine.kv.KvSequence;
  * salted with a secret per-process key and the request's prefix group, so tenants of different groups never
  * share entries and cannot probe each other's prompts by timing.
  *
+ * <p>With a {@link BlockSpill}, blocks the index gives up are copied to an offload tier (keyed by the chained
+ * hash of their salted prefix) and come back when a later request's prefix continues past the index's match.
+ *
  * <p>Invariant: {@code retainedByIndex[b]} implies {@code refCount(b) == 1} and no sequence holds {@code b}.
  * Owned by the engine loop thread.
  */
@@ -32,7 +38,13 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
     private final int blockSize;
     private final boolean[] retainedByIndex;
     private final int[] blockIds;
+    private static final int MAX_SPILLED_KEYS = 1 << 20;
     private final long secret;
+    private final long[] blockKeys;
+    private final java.util.Set<Long> spilledKeys = new java.util.HashSet<>();
+    private final int[] oneBlock = new int[1];
+    private @Nullable BlockSpill spill;
+    private long numRestoredBlocks;
 
     public PrefixCache(PrefixIndex index, KvCacheManager kvCache) {
         this.index = index;
@@ -42,7 +54,18 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
         this.retainedByIndex = new boolean[pool.numBlocks()];
         this.blockIds = new int[pool.numBlocks()];
         this.secret = new SecureRandom().nextLong();
+        this.blockKeys = new long[pool.numBlocks()];
         kvCache.setLastReferenceHook(this);
+    }
+
+    /** Sends blocks the index gives up to {@code spill} (null: their contents are dropped). */
+    public void setSpill(@Nullable BlockSpill spill) {
+        this.spill = spill;
+    }
+
+    /** Blocks brought back from the spill tier on a prefix hit. */
+    public long numRestoredBlocks() {
+        return numRestoredBlocks;
     }
 
     public PrefixIndex index() {
@@ -81,7 +104,36 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
             kvCache.appendCachedBlock(sequence, blockId, transferred);
             index.onReferenced(blockId);
         }
-        return numBlocks * blockSize;
+        return (numBlocks + restoreSpilled(request, sequence, numBlocks)) * blockSize;
+    }
+
+    /** Continues a match with blocks the spill tier still holds; returns how many came back. */
+    private int restoreSpilled(Request request, KvSequence sequence, int numMatched) {
+        if (spill == null || spilledKeys.isEmpty()) {
+            return 0;
+        }
+        int maxBlocks = reusableTokens(request) / blockSize;
+        long salt = saltOf(request.spec().prefixGroup());
+        long key = BlockHasher.ROOT_PARENT_HASH;
+        for (int i = 0; i < numMatched; i++) {
+            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
+        }
+        int numRestored = 0;
+        for (int i = numMatched; i < maxBlocks; i++) {
+            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
+            if (!spilledKeys.contains(key) || (pool.numFreeBlocks() == 0 && evict(1) == 0) || !pool.allocate(1, oneBlock, 0)) {
+                break;
+            }
+            if (!spill.restore(key, oneBlock[0])) {
+                spilledKeys.remove(key);
+                pool.free(oneBlock[0]);
+                break;
+            }
+            kvCache.appendCachedBlock(sequence, oneBlock[0], true);
+            numRestored++;
+        }
+        numRestoredBlocks += numRestored;
+        return numRestored;
     }
 
     /** Offers the request's newly completed full blocks to the index. */
@@ -91,7 +143,15 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
             return;
         }
         kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
-        index.insert(request.tokenArray(), numFull, blockSize, saltOf(request.spec().prefixGroup()), blockIds);
+        long salt = saltOf(request.spec().prefixGroup());
+        if (spill != null) {
+            long key = BlockHasher.ROOT_PARENT_HASH;
+            for (int i = 0; i < numFull; i++) {
+                key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
+                blockKeys[blockIds[i]] = key;
+            }
+        }
+        index.insert(request.tokenArray(), numFull, blockSize, salt, blockIds);
         request.setNumBlocksPublished(numFull);
     }
 
@@ -112,6 +172,13 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
             int blockId = blockIds[i];
             assert retainedByIndex[blockId] : "index evicted block " + blockId + " it did not retain";
             retainedByIndex[blockId] = false;
+            if (spill != null && spill.spill(blockKeys[blockId], blockId)) {
+                if (spilledKeys.size() >= MAX_SPILLED_KEYS) {
+                    // The tier drops old entries on its own; forgetting the keys only costs those hits.
+                    spilledKeys.clear();
+                }
+                spilledKeys.add(blockKeys[blockId]);
+            }
             pool.free(blockId);
         }
         return n;

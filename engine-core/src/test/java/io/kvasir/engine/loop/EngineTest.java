@@ -216,6 +216,30 @@ class EngineTest {
     }
 
     @Test
+    void prefixBlocksEvictedUnderPressureSpillToTheTierAndComeBackOnALaterHit() throws Exception {
+        int[] prompt = longPrompt(70);
+        int[] uncached;
+        try (Engine engine = Engine.start(model, config())) {
+            uncached = generate(engine, "u", prompt, greedy(4));
+        }
+        long blockBytes = model.kvBytesPerToken() * 16;
+        EngineConfig small = config().withMaxContextTokens(192).withKvCacheBytes(blockBytes * 12)
+                .withCacheProfile(CacheProfile.defaults().withOffloadTier(StrategyChoice.of("host", java.util.Map.of("capacity_bytes", 16L << 20))));
+        try (Engine engine = Engine.start(model, small)) {
+            generate(engine, "a", prompt, greedy(4));
+            int[] other = new int[188];
+            java.util.Arrays.fill(other, 300);
+            other[0] = 1;
+            generate(engine, "b", other, greedy(4));
+            CollectingListener again = new CollectingListener();
+            engine.submit(GenerationRequest.of("c", prompt, greedy(4)), again);
+            assertThat(again.await().numCachedPromptTokens()).isEqualTo(64);
+            assertThat(again.tokenIds()).containsExactly(uncached);
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
+    @Test
     void tenantsInDifferentPrefixGroupsNeverShareCacheEntries() throws Exception {
         int[] prompt = longPrompt(70);
         try (Engine engine = Engine.start(model, config())) {
