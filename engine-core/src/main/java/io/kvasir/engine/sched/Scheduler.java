@@ -172,18 +172,22 @@ public final class Scheduler {
             int index = pickNext();
             Request request = waiting.get(index);
             KvSequence sequence = kvCache.createSequence(request.tenantId());
+            int numNew;
             if (request.numSwappedTokens() > 0) {
-                if (!swapIn(request, sequence)) {
+                numNew = Math.min(request.numTokens() - request.numSwappedTokens(), budget);
+                if (!swapIn(request, sequence, numNew)) {
                     return;
                 }
-            } else if (prefixCache != null) {
-                request.skipCachedTokens(prefixCache.attach(request, sequence));
-            }
-            int numNew = Math.min(request.numUncomputedTokens(), budget);
-            if (!allocate(sequence, numNew)) {
-                kvCache.free(sequence);
-                request.undoAdmission();
-                return;
+            } else {
+                if (prefixCache != null) {
+                    request.skipCachedTokens(prefixCache.attach(request, sequence));
+                }
+                numNew = Math.min(request.numUncomputedTokens(), budget);
+                if (!allocate(sequence, numNew)) {
+                    kvCache.free(sequence);
+                    request.undoAdmission();
+                    return;
+                }
             }
             waiting.remove(index);
             request.startRunning(sequence);
@@ -225,13 +229,14 @@ public final class Scheduler {
     }
 
     /**
-     * Brings a swapped request's blocks back: allocates them and copies the KV in. Returns false when the
-     * pool has no room yet (the request keeps waiting); a swap space that lost the blocks makes the request
+     * Brings a swapped request's blocks back: allocates them together with the slots of the step's
+     * {@code numNew} tokens, all or nothing, and copies the KV in. Returns false when the pool has no room yet
+     * (the request keeps waiting, its swapped KV kept); a swap space that lost the blocks makes the request
      * recompute instead.
      */
-    private boolean swapIn(Request request, KvSequence sequence) {
+    private boolean swapIn(Request request, KvSequence sequence, int numNew) {
         int numTokens = request.numSwappedTokens();
-        if (!allocate(sequence, request.numSwappedSlots())) {
+        if (!allocate(sequence, request.numSwappedSlots() + numNew)) {
             kvCache.free(sequence);
             return false;
         }
