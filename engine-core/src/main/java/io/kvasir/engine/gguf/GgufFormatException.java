@@ -15,16 +15,28 @@ public final class GgufFormatException extends RuntimeException {
 
     private final @Nullable Path file;
     private final String field;
+    private final String problem;
 
     public GgufFormatException(@Nullable Path file, String field, String problem) {
         super((file == null ? "GGUF" : file.toString()) + ": " + field + ": " + problem);
         this.file = file;
         this.field = field;
+        this.problem = problem;
     }
 
     /** The file, when known. */
     public @Nullable Path file() {
         return file;
+    }
+
+    /** What is wrong, without the file and field. */
+    public String problem() {
+        return problem;
+    }
+
+    /** The same problem attributed to {@code file} (for checks that ran on metadata alone). */
+    public GgufFormatException inFile(Path file) {
+        return new GgufFormatException(file, field, problem);
     }
 
     /** The header field, metadata key or tensor at fault. */

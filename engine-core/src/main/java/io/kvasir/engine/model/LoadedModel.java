@@ -54,7 +54,7 @@ public final class LoadedModel implements AutoCloseable {
             try {
                 config = LlamaConfig.fromMetadata(md, tokenizer.vocabSize());
             } catch (GgufFormatException e) {
-                throw new GgufFormatException(file, e.field(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+                throw e.file() == null ? e.inFile(file) : e;
             }
             LlamaWeights weights = LlamaWeights.load(gguf, config);
             String template = md.getString("tokenizer.chat_template", "");

@@ -1,0 +1,32 @@
+package io.kvasir.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kvasir.engine.gguf.GgufFormatException;
+import io.kvasir.engine.gguf.GgufWriter;
+
+class LoadedModelTest {
+
+    @Test
+    void aBadModelHyperParameterNamesTheFileAndTheKeyOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("zero-layers.gguf");
+        GgufWriter.builder()
+                .put("general.architecture", "llama")
+                .put("tokenizer.ggml.model", "llama")
+                .putArray("tokenizer.ggml.tokens", "<unk>", "<s>", "</s>", "a")
+                .putArray("tokenizer.ggml.scores", 0f, 0f, 0f, 0f)
+                .putArray("tokenizer.ggml.token_type", 2, 3, 3, 1)
+                .putU32("llama.embedding_length", 64)
+                .putU32("llama.block_count", 0)
+                .putU32("llama.attention.head_count", 4)
+                .putU32("llama.feed_forward_length", 128)
+                .write(file);
+        assertThatThrownBy(() -> LoadedModel.load(file)).isInstanceOf(GgufFormatException.class)
+                .hasMessage(file + ": llama.block_count: value 0 outside 1..1024");
+    }
+}
