@@ -2,7 +2,9 @@ package io.kvasir.engine.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
+import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.chat.ChatTemplate;
 import io.kvasir.engine.gguf.GgufFile;
 import io.kvasir.engine.gguf.GgufFormatException;
@@ -94,6 +96,21 @@ public final class LoadedModel implements AutoCloseable {
 
     public ChatTemplate chatTemplate() {
         return chatTemplate;
+    }
+
+    /**
+     * Renders a conversation with the model's chat template, generation prompt appended, and tokenizes it.
+     * BOS is added as the metadata asks unless the template already wrote it; special tokens in the rendered
+     * text are parsed.
+     *
+     * @throws io.kvasir.engine.chat.ChatTemplateException when the template rejects the messages
+     */
+    public int[] encodeChat(List<ChatMessage> messages) {
+        String bos = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : "";
+        String eos = tokenizer.eosId() >= 0 ? tokenizer.tokenText(tokenizer.eosId()) : "";
+        String rendered = chatTemplate.render(messages, true, bos, eos);
+        boolean templateAddsBos = !bos.isEmpty() && rendered.startsWith(bos);
+        return tokenizer.encode(rendered, tokenizer.addBosByDefault() && !templateAddsBos, true);
     }
 
     /** KV bytes one token takes with f32 storage: 2 × layers × KV heads × head dim × 4. */
