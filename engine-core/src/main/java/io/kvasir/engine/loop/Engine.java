@@ -77,6 +77,7 @@ public final class Engine implements AutoCloseable {
     private volatile int maxQueued;
     private volatile String schedulingName;
     private volatile boolean closed;
+    private volatile boolean kvMemoryFreed;
     private volatile @Nullable Throwable lastFailure;
     // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
     private volatile int numRunningSnapshot;
@@ -245,9 +246,9 @@ public final class Engine implements AutoCloseable {
         return kvMemory.bytesPerToken();
     }
 
-    /** The KV memory this engine holds, in bytes. */
+    /** The KV memory this engine holds, in bytes; 0 once {@link #close()} has freed it. */
     public long kvMemoryBytes() {
-        return kvMemory.byteSize();
+        return kvMemoryFreed ? 0 : kvMemory.byteSize();
     }
 
     /** The longest sequence (prompt plus output) a request may reach. */
@@ -576,6 +577,7 @@ public final class Engine implements AutoCloseable {
             swapSpace.close();
         }
         kvMemory.close();
+        kvMemoryFreed = true;
     }
 
     private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {

@@ -44,6 +44,11 @@ public record LiveConfig(StrategyChoice scheduling, StrategyChoice eviction, Str
 
     /** Whether an engine built with {@code built} can take these limits (its step buffers are sized once). */
     public boolean fits(EngineConfig built) {
-        return maxRunningRequests <= built.maxRunningRequests() && stepTokens() <= of(built).stepTokens();
+        return fits(of(built));
+    }
+
+    /** Whether an engine whose build configuration had the live part {@code built} can take these limits. */
+    public boolean fits(LiveConfig built) {
+        return maxRunningRequests <= built.maxRunningRequests() && stepTokens() <= built.stepTokens();
     }
 }

@@ -164,10 +164,12 @@ class LiveReconfigurationTest {
     }
 
     @Test
-    void aClosedEngineRefusesChanges() {
+    void aClosedEngineFreesItsKvMemoryAndRefusesChanges() {
         Engine engine = Engine.start(model, config());
         LiveConfig same = engine.liveConfig();
+        assertThat(engine.kvMemoryBytes()).isPositive();
         engine.close();
+        assertThat(engine.kvMemoryBytes()).isZero();
         assertThatThrownBy(() -> engine.reconfigure(same)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
