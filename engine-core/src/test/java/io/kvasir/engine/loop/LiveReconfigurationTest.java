@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import io.kvasir.api.FinishReason;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
-import io.kvasir.api.SamplingParams;
 import io.kvasir.api.TokenOutput;
 import io.kvasir.api.plugin.InvalidConfigException;
 import io.kvasir.engine.model.LoadedModel;
@@ -45,24 +44,16 @@ class LiveReconfigurationTest {
         }
     }
 
-    private static EngineConfig config() {
-        return EngineConfig.defaults().withNumThreads(2).withMaxContextTokens(512).withKvCacheBytes(8L << 20);
-    }
-
-    private static SamplingParams greedy(int maxTokens) {
-        return SamplingParams.builder().temperature(0).maxTokens(maxTokens).ignoreEos(true).build();
-    }
-
     private static LiveConfig live(Engine engine) {
         return engine.liveConfig();
     }
 
     @Test
     void aNewSchedulingPolicyIsInstalledBetweenStepsAndPicksFromThenOn() throws Exception {
-        try (Engine engine = Engine.start(model, config().withMaxRunningRequests(1))) {
+        try (Engine engine = Engine.start(model, EngineTest.config().withMaxRunningRequests(1))) {
             List<String> finishOrder = new CopyOnWriteArrayList<>();
             HeldListener first = new HeldListener(finishOrder, "first");
-            engine.submit(GenerationRequest.of("first", EngineTest.longPrompt(8), greedy(4)), first);
+            engine.submit(GenerationRequest.of("first", EngineTest.longPrompt(8), EngineTest.greedy(4)), first);
             first.held.await(30, TimeUnit.SECONDS);
             // The loop is inside a step (held in the listener), so the change cannot be installed yet.
             LiveConfig newest = new LiveConfig(StrategyChoice.of("test-newest"), StrategyChoice.of("none"),
@@ -74,7 +65,7 @@ class LiveReconfigurationTest {
                     new HeldListener(finishOrder, "d"));
             for (HeldListener listener : waiting) {
                 listener.release.countDown();
-                engine.submit(GenerationRequest.of(listener.id, EngineTest.longPrompt(8), greedy(4)), listener);
+                engine.submit(GenerationRequest.of(listener.id, EngineTest.longPrompt(8), EngineTest.greedy(4)), listener);
             }
             first.release.countDown();
             assertThat(installed.get(30, TimeUnit.SECONDS)).isEqualTo(newest);
@@ -90,18 +81,18 @@ class LiveReconfigurationTest {
 
     @Test
     void aRequestKeepsTheEvictionItStartedUnderAndLaterRequestsGetTheNewOne() throws Exception {
-        EngineConfig noEviction = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none")));
+        EngineConfig noEviction = EngineTest.config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none")));
         int[] prompt = EngineTest.longPrompt(40);
         int[] reference;
         try (Engine engine = Engine.start(model, noEviction)) {
             CollectingListener listener = new CollectingListener();
-            engine.submit(GenerationRequest.of("ref", prompt, greedy(300)), listener);
+            engine.submit(GenerationRequest.of("ref", prompt, EngineTest.greedy(300)), listener);
             listener.await();
             reference = listener.tokenIds();
         }
         try (Engine engine = Engine.start(model, noEviction)) {
             BlocksListener started = new BlocksListener(engine);
-            engine.submit(GenerationRequest.of("started", prompt, greedy(300)), started);
+            engine.submit(GenerationRequest.of("started", prompt, EngineTest.greedy(300)), started);
             started.held.await(30, TimeUnit.SECONDS);
             LiveConfig streaming = new LiveConfig(StrategyChoice.of("fcfs"),
                     StrategyChoice.of("streaming", Map.of("budget_tokens", 48, "evict_chunk", 16)),
@@ -112,7 +103,7 @@ class LiveReconfigurationTest {
             assertThat(started.await().finishReason()).isEqualTo(FinishReason.LENGTH);
             BlocksListener later = new BlocksListener(engine);
             later.release.countDown();
-            engine.submit(GenerationRequest.of("later", prompt, greedy(300)), later);
+            engine.submit(GenerationRequest.of("later", prompt, EngineTest.greedy(300)), later);
             assertThat(later.await().finishReason()).isEqualTo(FinishReason.LENGTH);
             // The request that started without eviction finished without it: all 340 positions, the same tokens.
             assertThat(started.tokenIds()).containsExactly(reference);
@@ -125,26 +116,26 @@ class LiveReconfigurationTest {
 
     @Test
     void aLoweredQueueLimitRefusesSubmissionsOnceInstalled() throws Exception {
-        try (Engine engine = Engine.start(model, config())) {
+        try (Engine engine = Engine.start(model, EngineTest.config())) {
             LiveConfig oneAtATime = new LiveConfig(StrategyChoice.of("fcfs"), StrategyChoice.of("none"),
                     StrategyChoice.of("recompute"), 512, 1, 0);
             engine.reconfigure(oneAtATime).get(30, TimeUnit.SECONDS);
             HeldListener running = new HeldListener(new CopyOnWriteArrayList<>(), "running");
-            engine.submit(GenerationRequest.of("running", EngineTest.longPrompt(8), greedy(4)), running);
+            engine.submit(GenerationRequest.of("running", EngineTest.longPrompt(8), EngineTest.greedy(4)), running);
             running.held.await(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> engine.submit(GenerationRequest.of("over", EngineTest.longPrompt(8), greedy(4)),
+            assertThatThrownBy(() -> engine.submit(GenerationRequest.of("over", EngineTest.longPrompt(8), EngineTest.greedy(4)),
                     new CollectingListener())).isInstanceOf(EngineOverloadedException.class);
             running.release.countDown();
             running.await();
             CollectingListener after = new CollectingListener();
-            engine.submit(GenerationRequest.of("after", EngineTest.longPrompt(8), greedy(4)), after);
+            engine.submit(GenerationRequest.of("after", EngineTest.longPrompt(8), EngineTest.greedy(4)), after);
             assertThat(after.await().finishReason()).isEqualTo(FinishReason.LENGTH);
         }
     }
 
     @Test
     void badChangesAreRefusedOnTheCallersThreadAndChangeNothing() throws Exception {
-        try (Engine engine = Engine.start(model, config())) {
+        try (Engine engine = Engine.start(model, EngineTest.config())) {
             LiveConfig before = live(engine);
             StrategyChoice fcfs = StrategyChoice.of("fcfs");
             StrategyChoice none = StrategyChoice.of("none");
@@ -165,7 +156,7 @@ class LiveReconfigurationTest {
 
     @Test
     void aClosedEngineFreesItsKvMemoryAndRefusesChanges() {
-        Engine engine = Engine.start(model, config());
+        Engine engine = Engine.start(model, EngineTest.config());
         LiveConfig same = engine.liveConfig();
         assertThat(engine.kvMemoryBytes()).isPositive();
         engine.close();

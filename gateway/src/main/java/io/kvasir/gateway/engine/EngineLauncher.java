@@ -52,9 +52,4 @@ public final class EngineLauncher {
             throw e;
         }
     }
-
-    /** The mapped model files, shared between instances. */
-    public SharedModels models() {
-        return models;
-    }
 }

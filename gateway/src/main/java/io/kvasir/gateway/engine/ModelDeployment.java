@@ -175,13 +175,6 @@ public final class ModelDeployment implements ModelEngine {
         return instances().stream().mapToLong(InstanceStatus::kvMemoryBytes).sum();
     }
 
-    /** Completes when every instance retired so far has been closed. */
-    public CompletableFuture<Void> drained() {
-        synchronized (lock) {
-            return CompletableFuture.allOf(retired.stream().map(i -> i.closed).toArray(CompletableFuture[]::new));
-        }
-    }
-
     @Override
     public String name() {
         return name;
