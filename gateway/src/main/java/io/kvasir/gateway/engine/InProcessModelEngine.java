@@ -7,10 +7,12 @@ import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineStats;
+import io.kvasir.engine.loop.LiveConfig;
 import io.kvasir.engine.loop.RequestHandle;
 import io.kvasir.engine.model.LoadedModel;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -23,13 +25,23 @@ public final class InProcessModelEngine implements ModelEngine {
     private final String name;
     private final LoadedModel model;
     private final Engine engine;
+    private final AutoCloseable modelRelease;
     private final ModelInfo info;
 
     /** Takes ownership of both: {@link #close()} stops the engine and unmaps the model. */
     public InProcessModelEngine(String name, LoadedModel model, Engine engine) {
+        this(name, engine, model);
+    }
+
+    /**
+     * Takes ownership of the engine; {@link #close()} stops it, then closes {@code modelRelease} (which unmaps
+     * the engine's model or gives back a lease on it, when other instances share the file).
+     */
+    public InProcessModelEngine(String name, Engine engine, AutoCloseable modelRelease) {
         this.name = name;
-        this.model = model;
+        this.model = engine.model();
         this.engine = engine;
+        this.modelRelease = modelRelease;
         this.info = new ModelInfo(name, model.path(), model.config().architecture(), engine.maxContextTokens(),
                 model.config().vocabSize(), Instant.now().getEpochSecond());
     }
@@ -83,12 +95,21 @@ public final class InProcessModelEngine implements ModelEngine {
         return engine;
     }
 
+    /** Installs the live part of a configuration at the engine's next step ({@link Engine#reconfigure}). */
+    public CompletableFuture<LiveConfig> reconfigure(LiveConfig live) {
+        return engine.reconfigure(live);
+    }
+
     @Override
     public void close() {
         try {
             engine.close();
         } finally {
-            model.close();
+            try {
+                modelRelease.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release model " + model.path(), e);
+            }
         }
     }
 

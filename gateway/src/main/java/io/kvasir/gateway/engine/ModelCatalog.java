@@ -2,12 +2,12 @@ package io.kvasir.gateway.engine;
 
 import io.kvasir.engine.gguf.ModelPathPolicy;
 import io.kvasir.engine.loop.CacheProfile;
-import io.kvasir.engine.loop.Engine;
-import io.kvasir.engine.loop.EngineConfig;
 import io.kvasir.engine.loop.StrategyChoice;
-import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.model.synth.EmbeddedModel;
 import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.gateway.profile.InvalidProfileException;
+import io.kvasir.gateway.profile.ModelProfile;
+import io.kvasir.gateway.profile.ProfileValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,20 +21,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models this gateway serves, by the name clients put in {@code model}. Model files are resolved through a
- * {@link ModelPathPolicy} over the configured directories before they are opened (RELIABILITY.md item 4).
+ * The models this gateway serves, by the name clients put in {@code model}, each a {@link ModelDeployment} whose
+ * profile can change at run time. Model files are resolved through a {@link ModelPathPolicy} over the configured
+ * directories before they are opened (RELIABILITY.md item 4), and mapped once however many engine instances
+ * serve them.
  */
 public final class ModelCatalog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     private final ModelPathPolicy pathPolicy;
-    private final PluginRegistry plugins;
-    private final Map<String, ModelEngine> engines = new ConcurrentHashMap<>();
+    private final EngineLauncher launcher;
+    private final ProfileValidator validator;
+    private final Map<String, ModelDeployment> deployments = new ConcurrentHashMap<>();
 
     public ModelCatalog(ModelPathPolicy pathPolicy, PluginRegistry plugins) {
         this.pathPolicy = pathPolicy;
-        this.plugins = plugins;
+        this.launcher = new EngineLauncher(pathPolicy, plugins, new SharedModels());
+        this.validator = new ProfileValidator(plugins, pathPolicy);
     }
 
     /** Builds the catalog the properties describe, loading each model; no models configured: the embedded one. */
@@ -67,63 +71,71 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     /**
-     * Loads and starts a model.
+     * Loads and starts a model as the properties describe it.
      *
      * @throws io.kvasir.engine.gguf.ModelPathException when the file is outside the model directories
+     * @throws InvalidProfileException when a setting is invalid (every problem listed)
      * @throws io.kvasir.engine.gguf.GgufFormatException when the file is not a valid model
      * @throws IllegalStateException when a model of that name is already served
      */
     public ModelEngine load(ModelProperties.Model spec) {
-        Path file = pathPolicy.resolve(spec.file());
-        LoadedModel model;
-        try {
-            model = LoadedModel.load(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + file, e);
-        }
-        String name = spec.servedName(file);
-        try {
-            Engine engine = Engine.start(model, engineConfig(spec, model), plugins);
-            ModelEngine served = new InProcessModelEngine(name, model, engine);
-            if (engines.putIfAbsent(name, served) != null) {
-                served.close();
-                throw new IllegalStateException("a model named " + name + " is already served");
-            }
-            log.info("serving model {} from {} ({} tokens of context)", name, file, served.info().contextLength());
-            return served;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return deploy(spec.servedName(pathPolicy.resolve(spec.file())), profileOf(spec));
     }
 
-    static EngineConfig engineConfig(ModelProperties.Model spec, LoadedModel model) {
-        int threads = spec.threads() > 0 ? spec.threads() : Runtime.getRuntime().availableProcessors();
-        int context = spec.contextLength() > 0 ? Math.min(spec.contextLength(), model.config().contextLength())
-                : model.config().contextLength();
-        CacheProfile profile = CacheProfile.defaults()
+    /**
+     * Starts serving a profile under {@code name}.
+     *
+     * @throws InvalidProfileException listing every problem of the profile
+     * @throws IllegalStateException when a model of that name is already served
+     */
+    public ModelDeployment deploy(String name, ModelProfile profile) {
+        if (deployments.containsKey(name)) {
+            throw new IllegalStateException("a model named " + name + " is already served");
+        }
+        ModelDeployment deployment = ModelDeployment.start(name, profile, launcher::launch, validator);
+        if (deployments.putIfAbsent(name, deployment) != null) {
+            deployment.close();
+            throw new IllegalStateException("a model named " + name + " is already served");
+        }
+        log.info("serving model {} from {} ({} tokens of context)", name, profile.modelFile(), deployment.info().contextLength());
+        return deployment;
+    }
+
+    /** The profile the properties of one model describe. */
+    static ModelProfile profileOf(ModelProperties.Model spec) {
+        CacheProfile plugins = CacheProfile.defaults()
                 .withScheduling(StrategyChoice.of(spec.scheduling()))
                 .withPrefixIndex(StrategyChoice.of(spec.prefixIndex()))
                 .withCodec(StrategyChoice.of(spec.codec()));
-        return EngineConfig.defaults().withNumThreads(threads).withBlockSize(spec.blockSize())
-                .withKvCacheBytes(spec.kvCacheMemory().toBytes()).withMaxBatchTokens(spec.maxBatchTokens())
-                .withMaxRunningRequests(spec.maxRunningRequests()).withMaxWaitingRequests(spec.maxWaitingRequests())
-                .withMaxContextTokens(context).withCacheProfile(profile);
+        return ModelProfile.builder(spec.file()).plugins(plugins).threads(spec.threads())
+                .kvCacheBytes(spec.kvCacheMemory().toBytes()).blockSize(spec.blockSize())
+                .maxBatchTokens(spec.maxBatchTokens()).maxRunningRequests(spec.maxRunningRequests())
+                .maxWaitingRequests(spec.maxWaitingRequests()).contextLength(spec.contextLength()).build();
+    }
+
+    /** Checks profiles against the model directories and the installed plugins. */
+    public ProfileValidator validator() {
+        return validator;
+    }
+
+    /** The deployment serving {@code name}, for profile changes. */
+    public Optional<ModelDeployment> deployment(String name) {
+        return Optional.ofNullable(deployments.get(name));
     }
 
     /** The model clients call {@code name}, if served. */
     public Optional<ModelEngine> find(String name) {
-        return Optional.ofNullable(engines.get(name));
+        return Optional.ofNullable(deployments.get(name));
     }
 
     /** Every served model. */
     public Collection<ModelEngine> all() {
-        return List.copyOf(engines.values());
+        return List.copyOf(deployments.values());
     }
 
     /** Stops serving a model and frees its engine. */
     public boolean unload(String name) {
-        ModelEngine removed = engines.remove(name);
+        ModelDeployment removed = deployments.remove(name);
         if (removed != null) {
             removed.close();
         }
@@ -132,6 +144,6 @@ public final class ModelCatalog implements AutoCloseable {
 
     @Override
     public void close() {
-        engines.keySet().forEach(this::unload);
+        deployments.keySet().forEach(this::unload);
     }
 }
