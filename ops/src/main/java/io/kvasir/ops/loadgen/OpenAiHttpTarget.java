@@ -177,7 +177,7 @@ final class OpenAiHttpTarget implements Target {
 
         private BodySubscriber<String> bodySubscriber(ResponseInfo info) {
             if (info.statusCode() == 200) {
-                state = State.OPEN;
+                advance(State.SENT, State.OPEN);
                 return BodySubscribers.fromLineSubscriber(this, subscriber -> "", StandardCharsets.UTF_8, null);
             }
             return BodySubscribers.ofString(StandardCharsets.UTF_8);
@@ -197,7 +197,7 @@ final class OpenAiHttpTarget implements Target {
         public void onNext(String line) {
             parser.line(line);
             if (state == State.OPEN && recorder.numTextChunks() > 0) {
-                state = State.STREAMING;
+                advance(State.OPEN, State.STREAMING);
             }
         }
 
@@ -222,16 +222,28 @@ final class OpenAiHttpTarget implements Target {
             } else {
                 record = recorder.failed(now, "http_" + httpResponse.statusCode(), errorMessage(httpResponse.body()));
             }
-            if (result.complete(record)) {
+            end(record);
+        }
+
+        /** Ends the request with {@code record} unless it already ended; ENDED is visible before the completion. */
+        private boolean end(RequestRecord record) {
+            synchronized (this) {
                 state = State.ENDED;
+            }
+            return result.complete(record);
+        }
+
+        /** Moves from {@code from} to {@code to}, unless another thread moved on (ended it) first. */
+        private synchronized void advance(State from, State to) {
+            if (state == from) {
+                state = to;
             }
         }
 
         private void abandon(String outcome, String message) {
-            if (!result.complete(recorder.failed(System.nanoTime(), outcome, message))) {
+            if (!end(recorder.failed(System.nanoTime(), outcome, message))) {
                 return;
             }
-            state = State.ENDED;
             Flow.Subscription s = subscription;
             if (s != null) {
                 s.cancel();
