@@ -35,7 +35,7 @@ public final class KvasirCli {
         cli.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("kvasir: " + e.getMessage());
-            err.println("Try 'kvasir " + e.getCommandLine().getCommandName() + " --help'.");
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -114,5 +114,8 @@ class FakeServerLoadgenTest extends LoadgenAgainstServerContract {
             assertThat(run.err()).startsWith("kvasir: ").doesNotContain("\tat ");
         }
         assertThat(server.bodies()).as("nothing was sent").isEmpty();
+        Run unparsable = loadgen("idle", "--connections", "many");
+        assertThat(unparsable.status()).isEqualTo(2);
+        assertThat(unparsable.err()).contains("Try 'kvasir loadgen idle --help'.");
     }
 }
