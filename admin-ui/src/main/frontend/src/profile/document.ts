@@ -1,0 +1,61 @@
+import { field, isObject, list, num, str, type Json } from '../api/json';
+
+/** A stored profile with its version (`GET /admin/api/models/{name}/profile`). */
+export interface ProfileDocument {
+  model: string;
+  version: number;
+  profile: Json;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export function readProfileDocument(raw: unknown): ProfileDocument {
+  const profile = field(raw, 'profile');
+  return {
+    model: str(raw, 'model'),
+    version: num(raw, 'version'),
+    profile: isObject(profile) ? profile : {},
+    updatedAt: str(raw, 'updatedAt'),
+    updatedBy: str(raw, 'updatedBy'),
+  };
+}
+
+/** One entry of a profile's history, newest first. */
+export interface HistoryEntry {
+  version: number;
+  profile: Json;
+  changedBy: string;
+  changedAt: string;
+}
+
+export function readHistory(raw: unknown): HistoryEntry[] {
+  return list(raw).map((h) => {
+    const profile = field(h, 'profile');
+    return {
+      version: num(h, 'version'),
+      profile: isObject(profile) ? profile : {},
+      changedBy: str(h, 'changedBy') || str(h, 'updatedBy'),
+      changedAt: str(h, 'changedAt') || str(h, 'updatedAt'),
+    };
+  }).sort((a, b) => b.version - a.version);
+}
+
+/** A problem reported against a profile. */
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** The problems of a validate answer, or of a 400 body (`problems`, or the error's `param` and message). */
+export function readProblems(raw: unknown): Problem[] {
+  const direct = list(field(raw, 'problems'));
+  const nested = list(field(field(raw, 'error'), 'problems'));
+  const problems = [...direct, ...nested].map((p) => ({ field: str(p, 'field'), message: str(p, 'message') }));
+  if (problems.length === 0) {
+    const error = field(raw, 'error');
+    if (isObject(error) && str(error, 'message')) {
+      problems.push({ field: str(error, 'param'), message: str(error, 'message') });
+    }
+  }
+  return problems;
+}
