@@ -102,14 +102,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     private int[] tokenizePrompt(LoadedModel model) {
         Tokenizer tokenizer = model.tokenizer();
-        if (!chat) {
-            return tokenizer.encode(prompt, tokenizer.addBosByDefault(), false);
-        }
-        String bos = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : "";
-        String eos = tokenizer.eosId() >= 0 ? tokenizer.tokenText(tokenizer.eosId()) : "";
-        String rendered = model.chatTemplate().render(List.of(new ChatMessage("user", prompt)), true, bos, eos);
-        boolean templateAddsBos = !bos.isEmpty() && rendered.startsWith(bos);
-        return tokenizer.encode(rendered, tokenizer.addBosByDefault() && !templateAddsBos, true);
+        return chat ? model.encodeChat(List.of(new ChatMessage("user", prompt)))
+                : tokenizer.encode(prompt, tokenizer.addBosByDefault(), false);
     }
 
     private static Map<String, Object> toJson(int[] promptTokens, Collector c, GenerationResult result, long totalNanos) {

@@ -2,7 +2,9 @@ package io.kvasir.engine.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
+import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.chat.ChatTemplate;
 import io.kvasir.engine.gguf.GgufFile;
 import io.kvasir.engine.gguf.GgufFormatException;
@@ -94,6 +96,21 @@ public final class LoadedModel implements AutoCloseable {
 
     public ChatTemplate chatTemplate() {
         return chatTemplate;
+    }
+
+    /**
+     * The prompt tokens of a conversation: the messages rendered with the model's chat template (ending
+     * with the opening of an assistant turn) and encoded with special tokens recognised. BOS is added
+     * when the model wants one and the template did not already write it.
+     *
+     * @throws io.kvasir.engine.chat.ChatTemplateException when the template raises for these messages
+     */
+    public int[] encodeChat(List<ChatMessage> messages) {
+        String bos = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : "";
+        String eos = tokenizer.eosId() >= 0 ? tokenizer.tokenText(tokenizer.eosId()) : "";
+        String rendered = chatTemplate.render(messages, true, bos, eos);
+        boolean templateAddsBos = !bos.isEmpty() && rendered.startsWith(bos);
+        return tokenizer.encode(rendered, tokenizer.addBosByDefault() && !templateAddsBos, true);
     }
 
     /** KV bytes one token takes with f32 storage: 2 × layers × KV heads × head dim × 4. */
