@@ -3,6 +3,7 @@ package io.kvasir.springai.embedded;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineConfig;
@@ -11,12 +12,14 @@ import io.kvasir.engine.plugin.PluginRegistry;
 
 /**
  * An engine and the model file it serves, owned together: {@link #close()} stops the engine (requests still
- * running end as cancelled, KV memory and worker threads are released) and then unmaps the model.
+ * running end as cancelled, KV memory and worker threads are released) and then unmaps the model; closing
+ * again does nothing.
  */
 public final class KvasirEmbeddedEngine implements AutoCloseable {
 
     private final LoadedModel model;
     private final Engine engine;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KvasirEmbeddedEngine(LoadedModel model, Engine engine) {
         this.model = model;
@@ -53,6 +56,9 @@ public final class KvasirEmbeddedEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             engine.close();
         } finally {
