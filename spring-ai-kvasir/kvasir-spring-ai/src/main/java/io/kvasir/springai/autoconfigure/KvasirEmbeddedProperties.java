@@ -52,8 +52,10 @@ public class KvasirEmbeddedProperties {
         CacheProfile cacheProfile = new CacheProfile(profile.codec.toChoice(), profile.prefixIndex.toChoice(),
                 profile.eviction.toChoice(), profile.preemption.toChoice(), profile.offloadTier.toChoice(),
                 profile.scheduling.toChoice());
-        return new EngineConfig(numThreads, blockSize, kvCacheSize.toBytes(), maxBatchTokens, maxRunningRequests,
-                maxWaitingRequests, maxContextTokens, cacheProfile);
+        return EngineConfig.defaults().withNumThreads(numThreads).withBlockSize(blockSize)
+                .withKvCacheBytes(kvCacheSize.toBytes()).withMaxBatchTokens(maxBatchTokens)
+                .withMaxRunningRequests(maxRunningRequests).withMaxWaitingRequests(maxWaitingRequests)
+                .withMaxContextTokens(maxContextTokens).withCacheProfile(cacheProfile);
     }
 
     public @Nullable Path getModel() {
