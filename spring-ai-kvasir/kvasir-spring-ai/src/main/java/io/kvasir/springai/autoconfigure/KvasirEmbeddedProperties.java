@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
-import io.kvasir.api.GenerationRequest;
 import io.kvasir.engine.loop.CacheProfile;
 import io.kvasir.engine.loop.EngineConfig;
 import io.kvasir.engine.loop.StrategyChoice;
@@ -41,7 +40,7 @@ public class KvasirEmbeddedProperties {
     /** The longest sequence, prompt plus output; 0 takes the model's context length. */
     private int maxContextTokens = 0;
     /** The tenant requests are accounted to; prefix-cache entries are shared within a tenant. */
-    private String tenantId = GenerationRequest.DEFAULT_TENANT;
+    private String tenantId = "default";
     /** The KV-cache strategies, one plugin per kind (see ./kvasir plugins for names and config fields). */
     @NestedConfigurationProperty
     private final Profile profile = new Profile();
@@ -138,17 +137,17 @@ public class KvasirEmbeddedProperties {
     public static class Profile {
 
         /** How K and V are stored: f32, f16, int8, fp8-e4m3, int4-kivi. */
-        private final Strategy codec = new Strategy("f32");
+        private final Strategy codec = Strategy.named("f32");
         /** How cached prefixes are found: hash, radix, or none (prefix caching off). */
-        private final Strategy prefixIndex = new Strategy("hash");
+        private final Strategy prefixIndex = Strategy.named("hash");
         /** Which positions of long sequences are dropped: none, streaming, h2o, snapkv (these need prefix-index none). */
-        private final Strategy eviction = new Strategy("none");
+        private final Strategy eviction = Strategy.named("none");
         /** What happens when KV blocks run out: recompute or swap. */
-        private final Strategy preemption = new Strategy("recompute");
+        private final Strategy preemption = Strategy.named("recompute");
         /** Where swapped and spilled blocks go: none, host, disk. */
-        private final Strategy offloadTier = new Strategy(StrategyChoice.NONE);
+        private final Strategy offloadTier = Strategy.named(StrategyChoice.NONE);
         /** Which waiting request runs next: fcfs, priority, lpm, vtc, vtc-kv. */
-        private final Strategy scheduling = new Strategy("fcfs");
+        private final Strategy scheduling = Strategy.named("fcfs");
 
         public Strategy getCodec() {
             return codec;
@@ -179,12 +178,14 @@ public class KvasirEmbeddedProperties {
     public static class Strategy {
 
         /** The plugin's name. */
-        private String name;
-        /** The plugin's configuration fields, such as bits=4 or budget=256MB. */
+        private String name = StrategyChoice.NONE;
+        /** The plugin's configuration fields by name (see ./kvasir plugins), validated against its schema. */
         private Map<String, String> config = new LinkedHashMap<>();
 
-        public Strategy(String name) {
-            this.name = name;
+        static Strategy named(String name) {
+            Strategy strategy = new Strategy();
+            strategy.name = name;
+            return strategy;
         }
 
         public String getName() {

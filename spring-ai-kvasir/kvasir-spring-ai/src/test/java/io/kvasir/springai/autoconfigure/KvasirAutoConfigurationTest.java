@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
@@ -19,6 +20,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.kvasir.api.GenerationRequest;
 import io.kvasir.engine.loop.CacheProfile;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineConfig;
@@ -95,6 +97,12 @@ class KvasirAutoConfigurationTest {
 
     @Test
     void pluginConfigurationFromPropertiesReachesThePlugin() {
+        runner.withPropertyValues(embedded())
+                .withPropertyValues("spring.ai.kvasir.embedded.profile.prefix-index.name=none",
+                        "spring.ai.kvasir.embedded.profile.eviction.name=streaming",
+                        "spring.ai.kvasir.embedded.profile.eviction.config.sink_tokens=2")
+                .run(context -> assertThat(context.getBean(KvasirEmbeddedEngine.class).engine().config().cacheProfile()
+                        .eviction()).isEqualTo(StrategyChoice.of("streaming", Map.of("sink_tokens", "2"))));
         runner.withPropertyValues(embedded())
                 .withPropertyValues("spring.ai.kvasir.embedded.profile.codec.config.nonsense=1")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("nonsense"));
@@ -212,6 +220,7 @@ class KvasirAutoConfigurationTest {
         assertThat(fromProperties.numThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(fromProperties.withNumThreads(engine.numThreads())).isEqualTo(engine);
         assertThat(new KvasirEmbeddedProperties().toEngineConfig().cacheProfile()).isEqualTo(CacheProfile.defaults());
+        assertThat(new KvasirEmbeddedProperties().getTenantId()).isEqualTo(GenerationRequest.DEFAULT_TENANT);
         assertThat(CacheProfile.defaults().offloadTier().name()).isEqualTo(StrategyChoice.NONE);
     }
 
