@@ -21,16 +21,15 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 
 import io.kvasir.api.FinishReason;
-import io.kvasir.api.GenerationListener;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.SamplingParams;
-import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.loop.EngineConfig;
 import io.kvasir.engine.loop.EngineStats;
 import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.engine.testing.CollectingListener;
 import io.kvasir.engine.testing.SharedFiles;
 import io.kvasir.springai.KvasirChatModel;
 import io.kvasir.springai.KvasirChatOptions;
@@ -69,15 +68,16 @@ class EmbeddedChatModelTest {
     @Test
     void greedyOutputEqualsTheEnginesDirectOutputForTheSamePrompt() throws Exception {
         int[] promptTokens = engine.model().encodeChat(List.of(ChatMessage.system(SYSTEM), ChatMessage.user(USER)));
-        Direct direct = generateDirectly(promptTokens, SamplingParams.builder().temperature(0).maxTokens(40).build());
+        CollectingListener direct = generateDirectly(promptTokens, SamplingParams.builder().temperature(0).maxTokens(40).build());
+        GenerationResult directResult = direct.await();
 
         ChatResponse response = model.call(story(KvasirChatOptions.builder().build()));
 
         assertThat(direct.text.toString()).isNotBlank();
         assertThat(response.getResult().getOutput().getText()).isEqualTo(direct.text.toString());
-        assertThat(response.getResult().getMetadata().getFinishReason()).isEqualTo(direct.result.finishReason().name());
+        assertThat(response.getResult().getMetadata().getFinishReason()).isEqualTo(directResult.finishReason().name());
         assertThat(response.getMetadata().getUsage().getPromptTokens()).isEqualTo(promptTokens.length);
-        assertThat(response.getMetadata().getUsage().getCompletionTokens()).isEqualTo(direct.result.numGeneratedTokens());
+        assertThat(response.getMetadata().getUsage().getCompletionTokens()).isEqualTo(directResult.numGeneratedTokens());
         assertThat(response.getMetadata().getModel()).isEqualTo("stories260K");
     }
 
@@ -220,32 +220,10 @@ class EmbeddedChatModelTest {
         }
     }
 
-    private static Direct generateDirectly(int[] promptTokens, SamplingParams sampling) throws Exception {
-        Direct direct = new Direct();
+    private static CollectingListener generateDirectly(int[] promptTokens, SamplingParams sampling) throws Exception {
+        CollectingListener direct = new CollectingListener();
         engine.engine().submit(GenerationRequest.of("direct-" + System.nanoTime(), promptTokens, sampling), direct);
-        direct.result = direct.done.get(30, TimeUnit.SECONDS);
+        direct.await();
         return direct;
-    }
-
-    /** What the engine produced for a request submitted without Spring. */
-    private static final class Direct implements GenerationListener {
-        final StringBuilder text = new StringBuilder();
-        final CompletableFuture<GenerationResult> done = new CompletableFuture<>();
-        GenerationResult result;
-
-        @Override
-        public void onToken(TokenOutput token) {
-            text.append(token.text());
-        }
-
-        @Override
-        public void onComplete(GenerationResult result) {
-            done.complete(result);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.completeExceptionally(error);
-        }
     }
 }
