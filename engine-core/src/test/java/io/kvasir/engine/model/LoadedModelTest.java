@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kvasir.api.InvalidRequestException;
 import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.gguf.GgufFormatException;
 import io.kvasir.engine.gguf.GgufWriter;
@@ -45,6 +46,15 @@ class LoadedModelTest {
             assertThat(Arrays.stream(tokens).filter(t -> t == model.tokenizer().bosId()).count()).isEqualTo(1);
             assertThat(model.tokenizer().decode(Arrays.copyOfRange(tokens, 1, tokens.length)))
                     .isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+        }
+    }
+
+    @Test
+    void aConversationWithALoneSurrogateIsRefusedNamingTheMessage() throws Exception {
+        try (LoadedModel model = LoadedModel.load(SharedFiles.require("models/stories260K.gguf"))) {
+            assertThatThrownBy(() -> model.encodeChat(List.of(ChatMessage.user("fine \uD83D\uDE00"), ChatMessage.user("bad \uD800!"))))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("messages[1].content")
+                    .hasMessageContaining("index 4");
         }
     }
 }

@@ -187,6 +187,13 @@ class EmbeddedChatModelTest {
     }
 
     @Test
+    void textThatIsNotValidUnicodeIsRefusedNamingTheMessage() {
+        assertThatThrownBy(() -> model.call(new Prompt(List.of(new UserMessage("broken \uDC00 text")))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("messages[0].content");
+        assertIdle(engine.engine().stats());
+    }
+
+    @Test
     void samplingValuesOutOfRangeAreRefusedNamingTheParameter() {
         assertThatThrownBy(() -> model.call(story(KvasirChatOptions.builder().temperature(Double.NaN).build())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("temperature");
