@@ -104,6 +104,13 @@ class KvasirChatModelTest {
     }
 
     @Test
+    void aPromptWithoutMessagesIsRefusedBeforeAnyRequest() {
+        assertThatThrownBy(() -> model.stream(new Prompt(List.of())).blockLast())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("messages");
+        assertThat(backend.requests).isEmpty();
+    }
+
+    @Test
     void aStreamThatEndsWithoutItsFinalChunkFails() {
         KvasirChatModel truncated = KvasirChatModel.builder()
                 .backend(new RecordingBackend(List.of(KvasirChatChunk.text("r", "m", "Hel")))).build();
