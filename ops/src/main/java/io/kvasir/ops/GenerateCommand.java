@@ -102,8 +102,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     private int[] tokenizePrompt(LoadedModel model) {
         Tokenizer tokenizer = model.tokenizer();
-        return chat ? model.encodeChat(List.of(new ChatMessage("user", prompt)))
-                : tokenizer.encode(prompt, tokenizer.addBosByDefault(), false);
+        if (!chat) {
+            return tokenizer.encode(prompt, tokenizer.addBosByDefault(), false);
+        }
+        return model.encodeChat(List.of(new ChatMessage("user", prompt)));
     }
 
     private static Map<String, Object> toJson(int[] promptTokens, Collector c, GenerationResult result, long totalNanos) {

@@ -1,6 +1,8 @@
 package io.kvasir.engine.loop;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,13 +16,10 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.TokenOutput;
-import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.KvCodec;
 import io.kvasir.api.plugin.OffloadTier;
 import io.kvasir.api.plugin.PluginKind;
-import io.kvasir.api.plugin.PreemptionPolicy;
 import io.kvasir.api.plugin.PrefixIndex;
-import io.kvasir.api.plugin.SchedulingPolicy;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kv.BlockCopies;
 import io.kvasir.engine.kv.BlockPool;
@@ -46,6 +45,9 @@ import io.kvasir.engine.tokenizer.Tokenizer;
  * hand tokens to each request's listener (on the loop thread: listeners must not block).
  *
  * <p>A failure inside a step fails the requests of that step with {@code onError}; the loop goes on.
+ *
+ * <p>{@link #reconfigure} changes the policies that shape no KV pool (scheduling, eviction, preemption) and the
+ * batching limits between two steps; everything else in {@link EngineConfig} is fixed for the instance's life.
  */
 public final class Engine implements AutoCloseable {
 
@@ -68,8 +70,14 @@ public final class Engine implements AutoCloseable {
     private final Thread loopThread;
     private final PluginRegistry registry;
     private final @Nullable TierSwapSpace swapSpace;
-    private final @Nullable SequenceEvictor evictor;
+    private final ConcurrentLinkedQueue<PendingChange> pendingChanges = new ConcurrentLinkedQueue<>();
+    /** The eviction requests get at their first step; owned by the loop. Null: none. */
+    private @Nullable SequenceEvictor evictor;
+    private volatile LiveConfig liveConfig;
+    private volatile int maxQueued;
+    private volatile String schedulingName;
     private volatile boolean closed;
+    private volatile boolean kvMemoryFreed;
     private volatile @Nullable Throwable lastFailure;
     // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
     private volatile int numRunningSnapshot;
@@ -103,30 +111,14 @@ public final class Engine implements AutoCloseable {
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
         this.registry = registry;
-        String schedulingName = profile.scheduling().name();
-        SchedulingPolicy policy = registry.create(PluginKind.SCHEDULING, schedulingName, profile.scheduling().config(),
-                SchedulingPolicy.class);
-        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policy,
+        LivePolicies policies = livePolicies(LiveConfig.of(config), !profile.prefixIndex().isNone());
+        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policies.scheduling,
                 e -> pluginFailed(PluginKind.SCHEDULING, schedulingName, e));
         if (!profile.prefixIndex().isNone()) {
             PrefixIndex index = registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
                     profile.prefixIndex().config(), PrefixIndex.class);
             scheduler.setPrefixCache(new PrefixCache(index, kvCache));
         }
-        if (!profile.eviction().name().equals("none")) {
-            if (!profile.prefixIndex().isNone()) {
-                throw new IllegalArgumentException("eviction '" + profile.eviction().name() + "' needs prefix index 'none': "
-                        + "evicting positions breaks the correspondence between a sequence's blocks and its token prefix");
-            }
-            EvictionPolicy eviction = registry.create(PluginKind.EVICTION, profile.eviction().name(),
-                    profile.eviction().config(), EvictionPolicy.class);
-            this.evictor = new SequenceEvictor(eviction, kvCache, kvMemory, modelConfig.headDim(), maxContextTokens);
-        } else {
-            registry.provider(PluginKind.EVICTION, "none");
-            this.evictor = null;
-        }
-        PreemptionPolicy preemption = registry.create(PluginKind.PREEMPTION, profile.preemption().name(),
-                profile.preemption().config(), PreemptionPolicy.class);
         if (!profile.offloadTier().isNone()) {
             OffloadTier tier = registry.create(PluginKind.OFFLOAD_TIER, profile.offloadTier().name(),
                     profile.offloadTier().config(), OffloadTier.class);
@@ -134,7 +126,7 @@ public final class Engine implements AutoCloseable {
         } else {
             this.swapSpace = null;
         }
-        scheduler.setPreemption(preemption, swapSpace, kvMemory.bytesPerBlock());
+        install(policies);
         if (swapSpace != null && scheduler.prefixCache() != null) {
             scheduler.prefixCache().setSpill(swapSpace);
         }
@@ -142,6 +134,23 @@ public final class Engine implements AutoCloseable {
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
         this.numFreeBlocksSnapshot = numBlocks;
         this.loopThread = Thread.ofPlatform().name("kvasir-engine-" + model.name()).daemon(true).unstarted(this::runLoop);
+    }
+
+    private LivePolicies livePolicies(LiveConfig live, boolean prefixCaching) {
+        return LivePolicies.create(live, registry, prefixCaching, policy -> new SequenceEvictor(live.eviction().name(),
+                policy, kvCache, kvMemory, model.config().headDim(), maxContextTokens));
+    }
+
+    /** Puts live policies in place; on the loop thread, or in the constructor before the loop starts. */
+    private void install(LivePolicies policies) {
+        LiveConfig live = policies.config;
+        schedulingName = live.scheduling().name();
+        scheduler.setPolicy(policies.scheduling);
+        scheduler.setLimits(live.stepTokens(), live.maxRunningRequests());
+        scheduler.setPreemption(policies.preemption, swapSpace, kvMemory.bytesPerBlock());
+        evictor = policies.evictor;
+        maxQueued = live.maxWaitingRequests() + live.maxRunningRequests();
+        liveConfig = live;
     }
 
     /** Builds an engine over a loaded model with the plugins on the class path and starts its loop. */
@@ -165,8 +174,71 @@ public final class Engine implements AutoCloseable {
         return model;
     }
 
+    /** The configuration this instance was built with; its live part may since have changed ({@link #liveConfig()}). */
     public EngineConfig config() {
         return config;
+    }
+
+    /** The live part of the configuration the loop runs under now. */
+    public LiveConfig liveConfig() {
+        return liveConfig;
+    }
+
+    /**
+     * Changes the policies that shape no KV pool and the batching limits. The plugins are created here, on the
+     * caller's thread, and the loop installs them between two steps, before it schedules the next one:
+     * <ul>
+     *   <li>scheduling: every pick from that step on uses the new policy, which hears of each request in the
+     *       engine as an arrival; a policy with counters (VTC) starts them afresh;</li>
+     *   <li>preemption: every preemption from that step on is decided by the new policy (a request swapped out
+     *       before comes back by swap all the same);</li>
+     *   <li>token budget and running limit: from that step's schedule on; requests over a lowered limit keep
+     *       running, admission waits. The queue limit: for submissions after the change is installed;</li>
+     *   <li>eviction reshapes a request's cache, so each request keeps the eviction it had at its first step to
+     *       its end, never a mix (RELIABILITY.md item 23); requests not yet scheduled get the new one.</li>
+     * </ul>
+     * Changes are installed in the order they were made. While the engine is idle the loop installs a change
+     * within its 100 ms wait for work.
+     *
+     * @return completes with {@code next} once installed; fails with {@link IllegalStateException} when the
+     *         engine closes first
+     * @throws io.kvasir.engine.plugin.UnknownPluginException for an unknown plugin name
+     * @throws io.kvasir.api.plugin.InvalidConfigException for a configuration that does not fit its schema
+     * @throws IllegalArgumentException when a limit exceeds what the instance was built for
+     *         ({@link LiveConfig#fits}) or eviction is asked for with prefix caching on
+     * @throws IllegalStateException when the engine is closed
+     */
+    public CompletableFuture<LiveConfig> reconfigure(LiveConfig next) {
+        if (closed) {
+            throw new IllegalStateException("engine for " + model.name() + " is closed");
+        }
+        if (!next.fits(config)) {
+            throw new IllegalArgumentException("maxBatchTokens " + next.maxBatchTokens() + " and maxRunningRequests "
+                    + next.maxRunningRequests() + " exceed what this engine was built for (" + config.maxBatchTokens()
+                    + " and " + config.maxRunningRequests() + "); a new engine instance is needed");
+        }
+        PendingChange change = new PendingChange(livePolicies(next, scheduler.prefixCache() != null), new CompletableFuture<>());
+        pendingChanges.add(change);
+        if (closed) {
+            failPendingChanges();
+        }
+        return change.installed;
+    }
+
+    private void installPendingChanges() {
+        PendingChange change;
+        while ((change = pendingChanges.poll()) != null) {
+            install(change.policies);
+            change.installed.complete(change.policies.config);
+        }
+    }
+
+    private void failPendingChanges() {
+        PendingChange change;
+        while ((change = pendingChanges.poll()) != null) {
+            change.installed.completeExceptionally(new IllegalStateException("engine for " + model.name()
+                    + " closed before the change was installed"));
+        }
     }
 
     /** The KV memory's bytes per token with this engine's codec (amortised over a full block). */
@@ -174,9 +246,9 @@ public final class Engine implements AutoCloseable {
         return kvMemory.bytesPerToken();
     }
 
-    /** The KV memory this engine holds, in bytes. */
+    /** The KV memory this engine holds, in bytes; 0 once {@link #close()} has freed it. */
     public long kvMemoryBytes() {
-        return kvMemory.byteSize();
+        return kvMemoryFreed ? 0 : kvMemory.byteSize();
     }
 
     /** The longest sequence (prompt plus output) a request may reach. */
@@ -200,10 +272,10 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("engine for " + model.name() + " is closed");
         }
         validate(spec);
-        if (numQueued.incrementAndGet() > config.maxWaitingRequests() + config.maxRunningRequests()) {
+        if (numQueued.incrementAndGet() > maxQueued) {
             numQueued.decrementAndGet();
             counters.rejected.incrementAndGet();
-            throw new EngineOverloadedException("the engine for " + model.name() + " has " + config.maxWaitingRequests()
+            throw new EngineOverloadedException("the engine for " + model.name() + " has " + liveConfig.maxWaitingRequests()
                     + " requests waiting; try again later");
         }
         Request request = new Request(spec, listener, System.nanoTime(), spec.sampling().maxTokens());
@@ -257,6 +329,7 @@ public final class Engine implements AutoCloseable {
     private void runLoop() {
         while (!closed) {
             try {
+                installPendingChanges();
                 if (!scheduler.hasWork()) {
                     Request next = submissions.poll(100, TimeUnit.MILLISECONDS);
                     if (next == null) {
@@ -342,6 +415,7 @@ public final class Engine implements AutoCloseable {
         forwardBatch.clear();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
+            SequenceEvictor eviction = stateOf(request).evictor;
             int[] blockIds = blockIdScratch[i];
             kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
             int seq = forwardBatch.addSequence(blockIds);
@@ -350,14 +424,14 @@ public final class Engine implements AutoCloseable {
             int to = from + numNew;
             int slot = kvCache.numTokens(request.kvSequence()) - numNew;
             boolean samples = to == request.numTokens();
-            if (evictor != null) {
+            if (eviction != null) {
                 request.ensureSlotCapacity(slot + numNew);
             }
             for (int p = from; p < to; p++, slot++) {
                 boolean collect = false;
-                if (evictor != null) {
+                if (eviction != null) {
                     request.slotPositions()[slot] = p;
-                    collect = evictor.collectsAttention(request, p);
+                    collect = eviction.collectsAttention(request, p);
                 }
                 forwardBatch.addToken(seq, request.token(p), p, slot, samples && p == to - 1, collect);
             }
@@ -373,6 +447,7 @@ public final class Engine implements AutoCloseable {
         PrefixCache prefixCache = scheduler.prefixCache();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
+            SequenceEvictor eviction = stateOf(request).evictor;
             int numNew = scheduled.numNewTokens(i);
             boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
                     && request.numComputedTokens() == request.numTokens() - 1;
@@ -384,15 +459,15 @@ public final class Engine implements AutoCloseable {
             }
             boolean samples = request.numUncomputedTokens() == 0;
             scheduler.charge(request, decoding ? 0 : numNew, samples ? 1 : 0, numBlocks * stepSeconds);
-            if (evictor != null) {
-                if (evictor.needsAttentionStats()) {
+            if (eviction != null) {
+                if (eviction.needsAttentionStats()) {
                     forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
                 }
                 try {
-                    evictor.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+                    eviction.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
                 } catch (RuntimeException e) {
                     // A failing policy keeps the request's cache as it is (no eviction) and is counted.
-                    pluginFailed(PluginKind.EVICTION, config.cacheProfile().eviction().name(), e);
+                    pluginFailed(PluginKind.EVICTION, eviction.name(), e);
                 }
             }
             if (samples) {
@@ -430,13 +505,22 @@ public final class Engine implements AutoCloseable {
     }
 
     private RequestDecoder decoderOf(Request request) {
+        RequestState state = stateOf(request);
+        if (state.decoder == null) {
+            state.decoder = new RequestDecoder(request, model.tokenizer(), model.config().vocabSize(), maxContextTokens);
+        }
+        return state.decoder;
+    }
+
+    /** The request's loop state; its first call (the request's first step) fixes the eviction it runs under. */
+    private RequestState stateOf(Request request) {
         Object state = request.engineState();
         if (state == null) {
-            RequestDecoder decoder = new RequestDecoder(request, model.tokenizer(), model.config().vocabSize(), maxContextTokens);
-            request.attachEngineState(decoder);
-            return decoder;
+            RequestState created = new RequestState(evictor);
+            request.attachEngineState(created);
+            return created;
         }
-        return (RequestDecoder) state;
+        return (RequestState) state;
     }
 
     private void completeCancelled(Request request) {
@@ -471,6 +555,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void shutdownRequests() {
+        failPendingChanges();
         drainSubmissions();
         scheduler.removeAll(this::completeCancelled);
     }
@@ -492,6 +577,7 @@ public final class Engine implements AutoCloseable {
             swapSpace.close();
         }
         kvMemory.close();
+        kvMemoryFreed = true;
     }
 
     private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {
@@ -511,6 +597,10 @@ public final class Engine implements AutoCloseable {
         PrefixCache prefixCache = scheduler.prefixCache();
         numCachedBlocksSnapshot = prefixCache == null ? 0 : prefixCache.numEvictableBlocks();
         prefixCacheStatsSnapshot = prefixCache == null ? null : prefixCache.stats();
+    }
+
+    /** A live change waiting for the loop, and the future told when it is installed. */
+    private record PendingChange(LivePolicies policies, CompletableFuture<LiveConfig> installed) {
     }
 
     /** Counters kept by the loop and read by {@link #stats()}. */

@@ -16,6 +16,7 @@ import io.kvasir.engine.sched.Request;
  */
 final class SequenceEvictor {
 
+    private final String name;
     private final EvictionPolicy policy;
     private final KvCacheManager kvCache;
     private final PagedKvMemory kvMemory;
@@ -26,7 +27,9 @@ final class SequenceEvictor {
     private final float[] vScratch;
     private long numEvictedTokens;
 
-    SequenceEvictor(EvictionPolicy policy, KvCacheManager kvCache, PagedKvMemory kvMemory, int headDim, int maxSlots) {
+    SequenceEvictor(String name, EvictionPolicy policy, KvCacheManager kvCache, PagedKvMemory kvMemory, int headDim,
+            int maxSlots) {
+        this.name = name;
         this.policy = policy;
         this.kvCache = kvCache;
         this.kvMemory = kvMemory;
@@ -35,6 +38,11 @@ final class SequenceEvictor {
         this.blockIds = new int[(maxSlots + kvMemory.blockSize() - 1) / kvMemory.blockSize()];
         this.kScratch = new float[maxSlots * headDim];
         this.vScratch = new float[maxSlots * headDim];
+    }
+
+    /** The policy's plugin name, for failure counts. */
+    String name() {
+        return name;
     }
 
     /** Whether a token at {@code position} of a request should contribute attention statistics this step. */

@@ -7,7 +7,7 @@ import java.util.Map;
  * engine starts).
  *
  * @param name the provider's name, or {@link #NONE} where the kind is optional (prefix index, offload tier)
- * @param config raw values: numbers, booleans, strings
+ * @param config raw values: numbers, booleans, strings (null: none, all defaults)
  */
 public record StrategyChoice(String name, Map<String, Object> config) {
 
@@ -15,7 +15,7 @@ public record StrategyChoice(String name, Map<String, Object> config) {
     public static final String NONE = "none";
 
     public StrategyChoice {
-        config = Map.copyOf(config);
+        config = config == null ? Map.of() : Map.copyOf(config);
     }
 
     public static StrategyChoice of(String name) {

@@ -100,13 +100,13 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * The prompt tokens of a conversation: the messages rendered with the model's chat template (ending
-     * with the opening of an assistant turn) and encoded with special tokens recognised. BOS is added
-     * when the model wants one and the template did not already write it.
+     * Renders a conversation with the model's chat template, generation prompt appended, and tokenizes it.
+     * BOS is added as the metadata asks unless the template already wrote it; special tokens in the rendered
+     * text are parsed.
      *
      * @throws InvalidRequestException (parameter {@code messages}) when a message's text is not valid Unicode
      *     (a lone surrogate), which the tokenizer cannot encode
-     * @throws io.kvasir.engine.chat.ChatTemplateException when the template raises for these messages
+     * @throws io.kvasir.engine.chat.ChatTemplateException when the template rejects the messages
      */
     public int[] encodeChat(List<ChatMessage> messages) {
         for (int i = 0; i < messages.size(); i++) {

@@ -31,8 +31,9 @@ import io.kvasir.engine.kv.KvSequence;
 public final class Scheduler {
 
     private final KvCacheManager kvCache;
-    private final int maxBatchTokens;
-    private final int maxRunningRequests;
+    private int maxBatchTokens;
+    private int maxRunningRequests;
+    private final int capacityRunningRequests;
     private final ArrayList<Request> waiting = new ArrayList<>();
     private SchedulingPolicy policy;
     private final SchedulingPolicy fallbackPolicy = (candidates, now) -> 0;
@@ -67,6 +68,7 @@ public final class Scheduler {
         this.kvCache = kvCache;
         this.maxBatchTokens = maxBatchTokens;
         this.maxRunningRequests = maxRunningRequests;
+        this.capacityRunningRequests = maxRunningRequests;
         this.batch = new ScheduledBatch(maxRunningRequests);
         this.policy = policy;
         this.onPolicyFailure = onPolicyFailure;
@@ -101,9 +103,36 @@ public final class Scheduler {
         return prefixCache;
     }
 
-    /** Replaces the scheduling policy; takes effect at the next step. */
+    /**
+     * Replaces the scheduling policy from the next {@link #schedule()} on. The new policy hears of every request
+     * in the engine as an arrival (running ones first, then waiting ones in queue order), so counts of active
+     * requests start right; a policy with counters (VTC) starts them afresh.
+     */
     public void setPolicy(SchedulingPolicy policy) {
         this.policy = policy;
+        long now = System.nanoTime();
+        for (int i = 0; i < running.size(); i++) {
+            announce(running.get(i), now);
+        }
+        for (int i = 0; i < waiting.size(); i++) {
+            announce(waiting.get(i), now);
+        }
+    }
+
+    /**
+     * Changes the step's token budget and the running limit from the next {@link #schedule()} on. Requests
+     * running over a lowered limit keep running; admission waits until fewer run.
+     *
+     * @throws IllegalArgumentException when a limit is not positive or {@code maxRunningRequests} exceeds the one
+     *         this scheduler was built with (its batch is sized once)
+     */
+    public void setLimits(int maxBatchTokens, int maxRunningRequests) {
+        if (maxBatchTokens <= 0 || maxRunningRequests <= 0 || maxRunningRequests > capacityRunningRequests) {
+            throw new IllegalArgumentException("maxBatchTokens must be positive and maxRunningRequests in 1.."
+                    + capacityRunningRequests + ", got " + maxBatchTokens + " and " + maxRunningRequests);
+        }
+        this.maxBatchTokens = maxBatchTokens;
+        this.maxRunningRequests = maxRunningRequests;
     }
 
     public SchedulingPolicy policy() {
@@ -113,8 +142,12 @@ public final class Scheduler {
     /** Queues a new request behind the waiting ones. */
     public void add(Request request) {
         waiting.add(request);
+        announce(request, System.nanoTime());
+    }
+
+    private void announce(Request request, long now) {
         try {
-            policy.onArrival(request, System.nanoTime());
+            policy.onArrival(request, now);
         } catch (RuntimeException e) {
             onPolicyFailure.accept(e);
         }

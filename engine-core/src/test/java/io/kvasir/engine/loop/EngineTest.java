@@ -41,11 +41,11 @@ class EngineTest {
         }
     }
 
-    private static EngineConfig config() {
+    static EngineConfig config() {
         return EngineConfig.defaults().withNumThreads(2).withMaxContextTokens(512).withKvCacheBytes(8L << 20);
     }
 
-    private static SamplingParams greedy(int maxTokens) {
+    static SamplingParams greedy(int maxTokens) {
         return SamplingParams.builder().temperature(0).maxTokens(maxTokens).ignoreEos(true).build();
     }
 
