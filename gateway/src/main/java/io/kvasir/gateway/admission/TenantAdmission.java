@@ -83,13 +83,14 @@ public class TenantAdmission implements Admission {
         long reserved = (long) Math.max(0, promptTokens) + Math.max(0, maxTokens);
         AdmissionPermit permit = new AdmissionPermit(this, gate, queue, tenantId, model, reserved, promptTokens);
         Waiter waiter = new Waiter(sink, permit);
-        sink.onCancel(() -> withdraw(waiter, null));
+        sink.onCancel(() -> cancel(waiter, null));
         switch (gate.enter(reserved, waiter)) {
             case TenantGate.Admitted admitted -> sink.success(permit);
-            case TenantGate.Queued queued -> waiter.timeout(timeouts.schedule(() -> withdraw(waiter,
+            case TenantGate.Queued queued -> waiter.timeout(timeouts.schedule(() -> cancel(waiter,
                     new Refusal(Refusal.CONCURRENCY, properties.retryAfter(), "Waited " + properties.maxQueueWait()
                             .toSeconds() + " s for one of tenant '" + tenantId + "''s concurrency slots; retry later.")),
                     properties.maxQueueWait().toNanos(), TimeUnit.NANOSECONDS));
+            case TenantGate.Withdrawn withdrawn -> queue.leave();
             case TenantGate.Refused refused -> {
                 queue.leave();
                 refuse(sink, model, tenantId, refused.refusal());
@@ -97,14 +98,21 @@ public class TenantAdmission implements Admission {
         }
     }
 
-    /** Takes a waiter out of line (cancelled, or timed out with {@code refusal}), giving back what it held. */
-    private void withdraw(Waiter waiter, @Nullable Refusal refusal) {
+    /**
+     * A subscriber went away, or a waiter waited too long ({@code refusal}). A request still waiting gives back
+     * what it holds; one already granted releases its permit, which its subscriber will never see.
+     */
+    private void cancel(Waiter waiter, @Nullable Refusal refusal) {
         AdmissionPermit permit = waiter.permit;
-        if (!permit.gate.withdraw(waiter)) {
+        if (!waiter.markCancelled()) {
+            if (refusal == null) {
+                permit.release();
+            }
             return;
         }
-        permit.gate.settleTokens(permit.reservedTokens, 0);
-        permit.queue.leave();
+        if (permit.gate.withdraw(waiter)) {
+            permit.queue.leave();
+        }
         if (refusal != null) {
             refuse(waiter.sink, permit.model, permit.tenantId, refusal);
         }
@@ -127,7 +135,7 @@ public class TenantAdmission implements Admission {
     }
 
     private static void grant(List<Waiter> granted) {
-        granted.forEach(Waiter::grant);
+        granted.forEach(Waiter::deliver);
     }
 
     private TenantGate gateOf(String tenantId, TenantLimits limits) {

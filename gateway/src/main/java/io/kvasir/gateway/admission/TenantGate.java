@@ -44,6 +44,10 @@ final class TenantGate {
     record Refused(Refusal refusal) implements Entry {
     }
 
+    /** Cancelled while entering; its tokens are given back, its model queue place is the caller's to return. */
+    record Withdrawn() implements Entry {
+    }
+
     private final String tenantId;
     private final RateLimiter requestsPerMinute;
     private final TokenBudget tokensPerMinute;
@@ -108,6 +112,10 @@ final class TenantGate {
             return new Refused(new Refusal(Refusal.RATE_LIMIT, Duration.ofNanos(nanosToNextRequest()), "Tenant '"
                     + tenantId + "' reached its limit of " + limits.requestsPerMinute() + " requests per minute."));
         }
+        if (waiter.isCancelled() || (slotFree && !waiter.markGranted())) {
+            tokensPerMinute.settle(tokens, 0);
+            return new Withdrawn();
+        }
         if (slotFree && concurrency.tryAcquirePermission()) {
             return new Admitted();
         }
@@ -118,7 +126,7 @@ final class TenantGate {
     /**
      * Gives a slot back and hands free slots to waiters, oldest first.
      *
-     * @return the waiters that now hold a slot; the caller completes them outside this monitor
+     * @return the waiters that now hold a slot; the caller delivers their permits outside this monitor
      */
     synchronized List<Waiter> leave() {
         concurrency.onComplete();
@@ -126,14 +134,26 @@ final class TenantGate {
         return grantWaiters();
     }
 
-    /** Takes a waiter out of line; false when it was no longer waiting (granted, or already withdrawn). */
+    /**
+     * Takes a cancelled waiter out of line and gives back its tokens; false when it was not in line (not yet
+     * queued, or already taken out by {@link #leave()}, which then gave them back).
+     */
     synchronized boolean withdraw(Waiter waiter) {
-        return waiting.remove(waiter);
+        if (!waiting.remove(waiter)) {
+            return false;
+        }
+        tokensPerMinute.settle(waiter.permit.reservedTokens, 0);
+        return true;
     }
 
     /** Returns tokens reserved for a request that ended using {@code used} of them. */
     void settleTokens(long reserved, long used) {
         tokensPerMinute.settle(reserved, used);
+    }
+
+    /** Tokens the tenant may still use this minute (negative after an overrun). */
+    double tokensAvailable() {
+        return tokensPerMinute.available();
     }
 
     synchronized int numWaiting() {
@@ -145,10 +165,19 @@ final class TenantGate {
         return config.getMaxConcurrentCalls() - concurrency.getMetrics().getAvailableConcurrentCalls();
     }
 
+    /** Gives free slots to waiters, oldest first; a cancelled waiter met on the way is given back here. */
     private List<Waiter> grantWaiters() {
         List<Waiter> granted = new ArrayList<>();
-        while (!waiting.isEmpty() && concurrency.tryAcquirePermission()) {
-            granted.add(waiting.pollFirst());
+        while (!waiting.isEmpty() && concurrency.getMetrics().getAvailableConcurrentCalls() > 0) {
+            Waiter next = waiting.pollFirst();
+            if (next.markGranted()) {
+                boolean acquired = concurrency.tryAcquirePermission();
+                assert acquired : "a free slot was seen under the gate's monitor";
+                granted.add(next);
+            } else {
+                tokensPerMinute.settle(next.permit.reservedTokens, 0);
+                next.permit.queue.leave();
+            }
         }
         return granted;
     }
