@@ -82,18 +82,29 @@ public final class ModelCatalog implements AutoCloseable {
             throw new UncheckedIOException("cannot read model " + file, e);
         }
         String name = spec.servedName(file);
+        ModelEngine served;
         try {
             Engine engine = Engine.start(model, engineConfig(spec, model), plugins);
-            ModelEngine served = new InProcessModelEngine(name, model, engine);
-            if (engines.putIfAbsent(name, served) != null) {
-                served.close();
-                throw new IllegalStateException("a model named " + name + " is already served");
-            }
-            log.info("serving model {} from {} ({} tokens of context)", name, file, served.info().contextLength());
-            return served;
+            served = new InProcessModelEngine(name, model, engine);
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+        add(served);
+        log.info("serving model {} from {} ({} tokens of context)", name, file, served.info().contextLength());
+        return served;
+    }
+
+    /**
+     * Serves an engine built elsewhere (a remote worker, a decorated engine) under its {@link ModelEngine#name()};
+     * the catalog owns it from now on.
+     *
+     * @throws IllegalStateException when a model of that name is already served (the engine is closed)
+     */
+    public void add(ModelEngine engine) {
+        if (engines.putIfAbsent(engine.name(), engine) != null) {
+            engine.close();
+            throw new IllegalStateException("a model named " + engine.name() + " is already served");
         }
     }
 
