@@ -17,21 +17,20 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The running gateway for HTTP tests, shared by every test class that extends this one (one Spring context):
  * {@code stories260K} from the shared models directory and the embedded default model, each with a small KV
- * cache, the test tenant and an admission that admits everything.
+ * cache, a second instance of the embedded model that prefills two tokens per step, the
+ * {@link TestModels}, the test tenant and an admission that admits everything.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kvasir.models[0].kv-cache-memory=8MB",
-        "kvasir.models[0].threads=1",
-        "kvasir.models[1].kv-cache-memory=16MB",
-        "kvasir.models[1].threads=1",
-        "kvasir.api.heartbeat-interval=200ms"})
-@Import(TestTenancy.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "kvasir.api.heartbeat-interval=200ms")
+@Import({TestTenancy.class, TestModels.class})
 public abstract class GatewayTestBase {
 
     /** The served name of stories260K. */
     public static final String STORIES = "stories260K";
     /** The served name of the embedded default model. */
     public static final String EMBEDDED = "kvasir-tiny-q8_0";
+    /** The embedded model again, prefilling two tokens per step, so a long prompt takes hundreds of steps. */
+    public static final String SLOW_PREFILL = "tiny-slow-prefill";
 
     @LocalServerPort
     protected int port;
@@ -51,10 +50,21 @@ public abstract class GatewayTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // indexed properties bind from one source only: every model setting is here
         registry.add("kvasir.model-dirs[0]", () -> stories.getParent().toString());
         registry.add("kvasir.model-dirs[1]", () -> embedded.getParent().toString());
         registry.add("kvasir.models[0].file", () -> stories.getFileName().toString());
+        registry.add("kvasir.models[0].kv-cache-memory", () -> "8MB");
+        registry.add("kvasir.models[0].threads", () -> "1");
         registry.add("kvasir.models[1].file", embedded::toString);
+        registry.add("kvasir.models[1].kv-cache-memory", () -> "16MB");
+        registry.add("kvasir.models[1].threads", () -> "1");
+        registry.add("kvasir.models[2].file", embedded::toString);
+        registry.add("kvasir.models[2].name", () -> SLOW_PREFILL);
+        registry.add("kvasir.models[2].kv-cache-memory", () -> "8MB");
+        registry.add("kvasir.models[2].threads", () -> "1");
+        registry.add("kvasir.models[2].max-batch-tokens", () -> "2");
+        registry.add("kvasir.models[2].max-running-requests", () -> "2");
     }
 
     protected ModelEngine engine(String name) {
