@@ -3,6 +3,7 @@ package io.kvasir.gateway.api;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.engine.chat.ChatTemplateException;
 import io.kvasir.engine.loop.EngineOverloadedException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class ApiErrors {
                     "invalid_request_error", "request_too_large", null,
                     "The request body is larger than this server accepts (" + tooLarge.getMessage() + ").");
             case ResponseStatusException status -> fromStatus(status);
+            case ReadTimeoutException timeout -> new ApiException(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error",
+                    "request_timeout", null, "The request body did not arrive in time.");
             default -> internal();
         };
     }

@@ -79,7 +79,7 @@ public class GatewayMetrics {
     }
 
     private Counter tokens(String name, String description, String model, String tenant) {
-        return Counter.builder(name).description(description).baseUnit("tokens").tag("model", model)
+        return Counter.builder(name).description(description).tag("model", model)
                 .tag("tenant", tenant).register(registry);
     }
 

@@ -18,6 +18,7 @@ public class NettyLimits {
 
     static final String REQUEST_HEAD_TIMEOUT = "kvasir.requestHeadTimeout";
     static final String WRITE_TIMEOUT = "kvasir.writeTimeout";
+    static final String REQUEST_BYTES = "kvasir.requestBytes";
 
     @Bean
     NettyServerCustomizer kvasirNettyLimits(ServerLimitsProperties limits) {
@@ -32,10 +33,12 @@ public class NettyLimits {
                 .requestTimeout(limits.requestBodyTimeout())
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     var pipeline = channel.pipeline();
-                    if (pipeline.get(NettyPipeline.HttpCodec) != null) {
-                        pipeline.addAfter(NettyPipeline.HttpCodec, REQUEST_HEAD_TIMEOUT,
-                                new RequestHeadTimeoutHandler(headNanos));
+                    if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+                        throw new IllegalStateException("no HTTP/1.1 codec in the pipeline to guard: " + pipeline.names());
                     }
+                    RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(headNanos);
+                    pipeline.addBefore(NettyPipeline.HttpCodec, REQUEST_BYTES, headTimeout.byteSniffer());
+                    pipeline.addAfter(NettyPipeline.HttpCodec, REQUEST_HEAD_TIMEOUT, headTimeout);
                     pipeline.addFirst(WRITE_TIMEOUT, new WriteTimeoutHandler(writeMillis, TimeUnit.MILLISECONDS));
                 });
     }

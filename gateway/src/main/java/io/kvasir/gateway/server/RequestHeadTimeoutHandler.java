@@ -1,9 +1,11 @@
 package io.kvasir.gateway.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,10 +21,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a connection that does not deliver a complete request head (request line and headers) in time: from
- * the moment it opens, and again from the end of each response while it is kept alive. A slowloris client that
- * trickles header bytes, or one that opens connections and sends nothing, gets a 408 in OpenAI's error shape and
- * loses the connection (RELIABILITY.md item 20). Sits right after the HTTP codec; all its state is touched on
- * the channel's event loop only.
+ * the moment it opens, and again from the end of each response while it is kept alive (RELIABILITY.md item 20).
+ * A slowloris client that has started a request and trickles its header bytes gets a 408 in OpenAI's error shape
+ * and loses the connection; a connection that sent nothing of a next request is just closed (an unsolicited
+ * response there would be read as the answer to the client's next request).
+ *
+ * <p>Sits right after the HTTP codec; its {@link #byteSniffer()} sits right before it and notes raw bytes. All
+ * state is touched on the channel's event loop only.
  */
 final class RequestHeadTimeoutHandler extends ChannelDuplexHandler {
 
@@ -32,6 +37,20 @@ final class RequestHeadTimeoutHandler extends ChannelDuplexHandler {
 
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
+    private boolean bytesSinceArmed;
+
+    /** The companion to install before the HTTP codec: it tells this handler when request bytes arrive. */
+    ChannelInboundHandlerAdapter byteSniffer() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf buf && buf.isReadable()) {
+                    bytesSinceArmed = true;
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
 
     RequestHeadTimeoutHandler(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -81,6 +100,7 @@ final class RequestHeadTimeoutHandler extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx) {
         disarm();
+        bytesSinceArmed = false;
         timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -93,6 +113,10 @@ final class RequestHeadTimeoutHandler extends ChannelDuplexHandler {
 
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
+        if (!bytesSinceArmed) {
+            ctx.close();
+            return;
+        }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
                 Unpooled.wrappedBuffer(BODY));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)

@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,8 +21,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * admission permit is released (RELIABILITY.md item 19).
  */
 class CancellationTest extends GatewayTestBase {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Autowired
     TestModels.ProbedEngine probe;
@@ -111,21 +107,5 @@ class CancellationTest extends GatewayTestBase {
             text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
         }
         return text.toString();
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link TestModels}, the test tenant and an admission that admits everything.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "kvasir.api.heartbeat-interval=200ms")
+        properties = {"kvasir.api.heartbeat-interval=200ms", "kvasir.server.drain-grace-period=1500ms"})
 @Import({TestTenancy.class, TestModels.class})
 public abstract class GatewayTestBase {
 
@@ -69,6 +69,22 @@ public abstract class GatewayTestBase {
 
     protected ModelEngine engine(String name) {
         return catalog.find(name).orElseThrow();
+    }
+
+    /** Waits (up to 20 s) until the condition holds; for effects that follow a response asynchronously. */
+    public static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     protected String baseUrl() {
