@@ -1,6 +1,7 @@
 package io.kvasir.gateway.security;
 
 import io.kvasir.gateway.api.ApiException;
+import io.kvasir.gateway.console.AdminConsole;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -16,7 +17,8 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Guards everything under {@code /admin} with admin credentials, which are separate from tenant keys
+ * Guards everything under {@code /admin} with admin credentials (except reads of the console's static files,
+ * which hold no secrets: {@link AdminConsole#isStaticRequest}), which are separate from tenant keys
  * (RELIABILITY.md item 16). Admins authenticate with HTTP Basic (name and password, checked against a PBKDF2
  * hash). In order:
  * <ol>
@@ -55,7 +57,8 @@ public class AdminAuthFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!isAdminPath(exchange.getRequest().getPath().pathWithinApplication().value())) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (!isAdminPath(path) || AdminConsole.isStaticRequest(exchange.getRequest().getMethod(), path)) {
             return chain.filter(exchange);
         }
         String hostProblem = originPolicy.hostProblem(exchange.getRequest());
