@@ -39,6 +39,12 @@ public class AdminAuthFilter implements WebFilter, Ordered {
     public static final int ORDER = PathGuardFilter.ORDER + 10;
 
     private static final String CHALLENGE = "Basic realm=\"kvasir-admin\", charset=\"UTF-8\"";
+    /**
+     * The challenge for the console's own calls ({@code X-Requested-With: XMLHttpRequest}): a browser answers a
+     * {@code Basic} challenge to a script's request with its native login dialog, over the console's own form, so
+     * those calls get a scheme the browser does not handle (the credentials they send are still HTTP Basic).
+     */
+    private static final String CONSOLE_CHALLENGE = "KvasirAdmin realm=\"kvasir-admin\"";
 
     private final AdminAuthenticator authenticator;
     private final AuthFailureThrottle throttle;
@@ -74,10 +80,11 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         if (lockout.isPresent()) {
             return Rejections.lockedOut(exchange, lockout.get());
         }
+        String challenge = challenge(exchange);
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.isBlank()) {
             return Rejections.unauthorized(exchange, unauthorized("Admin credentials are required (HTTP Basic)."),
-                    CHALLENGE, Duration.ZERO);
+                    challenge, Duration.ZERO);
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return forbidden(exchange, "admin_credentials_required",
@@ -86,7 +93,7 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         String[] credentials = basicCredentials(authorization);
         if (credentials == null) {
             return Rejections.unauthorized(exchange, unauthorized("Malformed admin credentials; use HTTP Basic."),
-                    CHALLENGE, throttle.recordFailure(client));
+                    challenge, throttle.recordFailure(client));
         }
         return authenticator.authenticate(credentials[0], credentials[1])
                 .map(Optional::of)
@@ -94,7 +101,7 @@ public class AdminAuthFilter implements WebFilter, Ordered {
                 .flatMap(admin -> {
                     if (admin.isEmpty()) {
                         return Rejections.unauthorized(exchange, unauthorized("Incorrect admin name or password."),
-                                CHALLENGE, throttle.recordFailure(client));
+                                challenge, throttle.recordFailure(client));
                     }
                     exchange.getAttributes().put(AdminPrincipal.ATTRIBUTE, admin.get());
                     return chain.filter(exchange);
@@ -104,6 +111,11 @@ public class AdminAuthFilter implements WebFilter, Ordered {
     @Override
     public int getOrder() {
         return ORDER;
+    }
+
+    private static String challenge(ServerWebExchange exchange) {
+        String requestedWith = exchange.getRequest().getHeaders().getFirst("X-Requested-With");
+        return "XMLHttpRequest".equalsIgnoreCase(requestedWith) ? CONSOLE_CHALLENGE : CHALLENGE;
     }
 
     /** {name, password} of a {@code Basic} authorization, or null when it is not well-formed Basic. */

@@ -6,6 +6,8 @@ import io.kvasir.gateway.testsupport.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The admin filter lets reads of the console's static paths through without credentials (here the console jar is
@@ -32,5 +34,16 @@ class ConsoleAccessIntegrationTest {
         assertThat(RawHttp.status(port, "GET", "/admin/assets")).isEqualTo(401);
         assertThat(RawHttp.status(port, "GET", "/ADMIN/")).isEqualTo(401);
         assertThat(RawHttp.status(port, "GET", "/admin/Assets/index-abc123.js")).isEqualTo(401);
+    }
+
+    @Test
+    void theConsolesCallsGetAChallengeTheBrowserDoesNotAnswerWithItsOwnDialog() {
+        WebTestClient http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        http.get().uri("/admin/api/tenants").header("X-Requested-With", "XMLHttpRequest").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "KvasirAdmin realm=\"kvasir-admin\"");
+        http.get().uri("/admin/api/tenants").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"kvasir-admin\", charset=\"UTF-8\"");
     }
 }
