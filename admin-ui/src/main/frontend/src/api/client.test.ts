@@ -34,7 +34,7 @@ describe('AdminClient', () => {
     expect(url).toBe('/admin/api/models/m/profile');
     expect(init.method).toBe('PUT');
     expect(init.body).toBe('{"blockSize":32}');
-    expect(init.headers).toMatchObject({ Authorization: basicHeader({ name: 'a', password: 'b' }), 'If-Match': '"3"', 'Content-Type': 'application/json' });
+    expect(init.headers).toMatchObject({ Authorization: basicHeader({ name: 'a', password: 'b' }), 'If-Match': '"3"', 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' });
   });
 
   it("turns an OpenAI-style error into an ApiError with the gateway's message, code and param", async () => {

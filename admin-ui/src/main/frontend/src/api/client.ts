@@ -47,7 +47,9 @@ export class AdminClient {
   /** The headers every call carries. */
   headers(extra: Record<string, string> = {}): Record<string, string> {
     const creds = this.credentials();
-    const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+    // X-Requested-With: the gateway then answers a 401 with a challenge the browser leaves to this console,
+    // instead of opening its own Basic login dialog.
+    const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...extra };
     if (creds) {
       headers.Authorization = basicHeader(creds);
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,14 @@ abstract class ConsoleBrowserTest extends RunningGateway {
 
     /** Waits until the element's text contains {@code text}, and returns the element's text. */
     String waitForText(By locator, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        try {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            List<WebElement> found = browser.findElements(locator);
+            throw new AssertionError("Waited for '" + text + "' in " + locator + "; it shows: "
+                    + (found.isEmpty() ? "(no such element)" : "'" + found.get(0).getText() + "'")
+                    + "; the page shows: " + browser.findElement(By.tagName("body")).getText(), e);
+        }
         return browser.findElement(locator).getText();
     }
 
