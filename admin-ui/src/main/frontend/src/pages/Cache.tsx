@@ -8,23 +8,34 @@ import { readModels } from './Overview';
 
 /** `GET /admin/api/cache/{model}`: what the cache did for recent requests, the most shared prefixes, memory by tier. */
 export interface CacheReport {
-  recentRequests: { id: string; tenant: string; promptTokens: number; cachedTokens: number; blocksHeld: number; evictedTokens: number; preemptions: number; finishedAt: string }[];
+  recentRequests: {
+    id: string; tenant: string; promptTokens: number; cachedTokens: number; generatedTokens: number; blocksHeld: number;
+    evictedTokens: number; preemptions: number; finishReason: string; finishedAt: string;
+  }[];
   topPrefixes: { blocks: number; tokens: number; hits: number; tenantGroup: string }[];
-  memoryByTier: [string, number][];
+  /** Bytes held per tier, with the tier's capacity where it has one. */
+  memoryByTier: { tier: string; bytes: number; capacity: number | null }[];
 }
 
 export function readCacheReport(raw: unknown): CacheReport {
   const tiers = field(raw, 'memoryByTier');
+  const capacities = field(raw, 'memoryCapacityByTier');
   return {
     recentRequests: list(field(raw, 'recentRequests')).map((r) => ({
       id: str(r, 'id'), tenant: str(r, 'tenant'), promptTokens: num(r, 'promptTokens'), cachedTokens: num(r, 'cachedTokens'),
-      blocksHeld: num(r, 'blocksHeld'), evictedTokens: num(r, 'evictedTokens'), preemptions: num(r, 'preemptions'),
-      finishedAt: str(r, 'finishedAt'),
+      generatedTokens: num(r, 'generatedTokens'), blocksHeld: num(r, 'blocksHeld'), evictedTokens: num(r, 'evictedTokens'),
+      preemptions: num(r, 'preemptions'), finishReason: str(r, 'finishReason'), finishedAt: str(r, 'finishedAt'),
     })),
     topPrefixes: list(field(raw, 'topPrefixes')).map((p) => ({
       blocks: num(p, 'blocks'), tokens: num(p, 'tokens'), hits: num(p, 'hits'), tenantGroup: str(p, 'tenantGroup'),
     })),
-    memoryByTier: isObject(tiers) ? Object.entries(tiers).map(([tier, bytes]) => [tier, typeof bytes === 'number' ? bytes : 0]) : [],
+    memoryByTier: isObject(tiers)
+      ? Object.entries(tiers).map(([tier, bytes]) => ({
+        tier,
+        bytes: typeof bytes === 'number' ? bytes : 0,
+        capacity: isObject(capacities) && typeof capacities[tier] === 'number' ? (capacities[tier] as number) : null,
+      }))
+      : [],
   };
 }
 
@@ -43,7 +54,6 @@ export function Cache({ client }: { client: AdminClient }) {
     return () => clearInterval(timer);
   }, []);
   const data = report.data;
-  const totalMemory = data ? data.memoryByTier.reduce((s, [, b]) => s + b, 0) : 0;
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>Cache</h1>
@@ -62,14 +72,15 @@ export function Cache({ client }: { client: AdminClient }) {
           <h2>Memory by tier</h2>
           <table class="compact">
             <caption>KV memory held in each tier</caption>
-            <thead><tr><th scope="col">Tier</th><th scope="col">Bytes</th><th scope="col">Share</th></tr></thead>
+            <thead><tr><th scope="col">Tier</th><th scope="col">Held</th><th scope="col">Capacity</th><th scope="col">Used</th></tr></thead>
             <tbody>
-              {data.memoryByTier.map(([tier, bytes]) => (
+              {data.memoryByTier.map(({ tier, bytes, capacity }) => (
                 <tr key={tier}>
                   <th scope="row">{tier}</th><td>{formatBytes(bytes)}</td>
+                  <td>{capacity === null ? '—' : formatBytes(capacity)}</td>
                   <td>
-                    <span class="bar" style={{ width: `${totalMemory > 0 ? (bytes / totalMemory) * 100 : 0}%` }} aria-hidden="true" />
-                    {formatPercent(totalMemory > 0 ? bytes / totalMemory : null)}
+                    <span class="bar" style={{ width: `${capacity ? Math.min(100, (bytes / capacity) * 100) : 0}%` }} aria-hidden="true" />
+                    {formatPercent(capacity ? bytes / capacity : null)}
                   </td>
                 </tr>
               ))}
@@ -81,16 +92,17 @@ export function Cache({ client }: { client: AdminClient }) {
             <thead>
               <tr>
                 <th scope="col">Request</th><th scope="col">Tenant</th><th scope="col">Prompt tokens</th><th scope="col">Cached tokens</th>
-                <th scope="col">Cached share</th><th scope="col">Blocks held</th><th scope="col">Evicted tokens</th><th scope="col">Preemptions</th><th scope="col">Finished</th>
+                <th scope="col">Cached share</th><th scope="col">Generated</th><th scope="col">Blocks held</th><th scope="col">Evicted tokens</th>
+                <th scope="col">Preemptions</th><th scope="col">Finished</th>
               </tr>
             </thead>
             <tbody>
-              {data.recentRequests.length === 0 ? <tr><td colSpan={9}>No requests yet.</td></tr> : data.recentRequests.map((r) => (
+              {data.recentRequests.length === 0 ? <tr><td colSpan={10}>No requests yet.</td></tr> : data.recentRequests.map((r) => (
                 <tr key={r.id}>
                   <th scope="row"><code>{r.id}</code></th><td>{r.tenant}</td><td>{formatNumber(r.promptTokens)}</td>
                   <td>{formatNumber(r.cachedTokens)}</td><td>{formatPercent(r.promptTokens > 0 ? r.cachedTokens / r.promptTokens : null)}</td>
-                  <td>{formatNumber(r.blocksHeld)}</td><td>{formatNumber(r.evictedTokens)}</td><td>{formatNumber(r.preemptions)}</td>
-                  <td>{formatTime(r.finishedAt)}</td>
+                  <td>{formatNumber(r.generatedTokens)}</td><td>{formatNumber(r.blocksHeld)}</td><td>{formatNumber(r.evictedTokens)}</td>
+                  <td>{formatNumber(r.preemptions)}</td><td>{formatTime(r.finishedAt)}{r.finishReason ? ` (${r.finishReason})` : ''}</td>
                 </tr>
               ))}
             </tbody>

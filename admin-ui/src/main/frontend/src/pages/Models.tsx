@@ -4,9 +4,11 @@ import { field } from '../api/json';
 import { FieldInput } from '../components/FieldInput';
 import { describeError, ErrorText, Status } from '../components/Notice';
 import { useLoad } from '../components/useApi';
-import { formatTime } from '../format';
+import { formatBytes, formatTime } from '../format';
 import { diffRows, diffSummary, readDiff, type Diff } from '../profile/diff';
-import { readHistory, readProblems, readProfileDocument, type ProfileDocument } from '../profile/document';
+import {
+  describeChange, describeOutcome, readHistory, readProblems, readProfileDocument, type ProfileDocument,
+} from '../profile/document';
 import {
   buildProfile, choiceOf, choose, initialState, PROFILE_FORM, pluginForm, problemPath, type EditorState,
 } from '../profile/editor';
@@ -151,14 +153,7 @@ function ProfileEditor({ client, model, catalog, doc, onApplied, onReload }: Edi
     setFailure(null);
     try {
       const answer = await client.put<unknown>(`/models/${seg(model)}/profile`, built.profile, { 'If-Match': `"${doc.version}"` });
-      const version = readProfileDocument(answer).version;
-      onApplied(
-        version === doc.version
-          ? `No change: the profile already was this (still version ${version}).`
-          : `Applied: ${model} is now at profile version ${version}. ${preview.diff.needsDrain
-            ? 'A new engine instance serves new requests; the old one drains.'
-            : 'In effect from the next engine step.'}`,
-      );
+      onApplied(describeOutcome(model, answer, doc.version));
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         setResult('');
@@ -286,7 +281,7 @@ function History({ client, model, revision, currentVersion, onChanged }: {
         <caption>Versions of the profile of {model}, newest first</caption>
         <thead>
           <tr>
-            <th scope="col">Version</th><th scope="col">Changed by</th><th scope="col">When</th>
+            <th scope="col">Version</th><th scope="col">Change</th><th scope="col">Changed by</th><th scope="col">When</th>
             <th scope="col">Codec</th><th scope="col">Eviction</th><th scope="col">Scheduling</th><th scope="col">Action</th>
           </tr>
         </thead>
@@ -294,6 +289,7 @@ function History({ client, model, revision, currentVersion, onChanged }: {
           {(history.data ?? []).map((h) => (
             <tr key={h.version} data-version={h.version}>
               <th scope="row">{h.version}{h.version === currentVersion ? ' (current)' : ''}</th>
+              <td>{describeChange(h)}</td>
               <td>{h.changedBy || '—'}</td>
               <td>{formatTime(h.changedAt)}</td>
               <td>{choiceOf(h.profile, 'codec').name}</td>
@@ -350,10 +346,13 @@ export function Models({ client }: { client: AdminClient }) {
       {summary ? (
         <table class="compact">
           <caption>Engine instances of {model}</caption>
-          <thead><tr><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Running requests</th></tr></thead>
+          <thead><tr><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Running requests</th><th scope="col">KV memory</th></tr></thead>
           <tbody>
             {summary.instances.map((i) => (
-              <tr key={i.id}><th scope="row">{i.id}</th><td>{i.state}</td><td>{i.runningRequests}</td></tr>
+              <tr key={i.id}>
+                <th scope="row">{i.id}</th><td>{i.state}</td><td>{i.runningRequests}</td>
+                <td>{i.kvMemoryBytes === null ? '—' : formatBytes(i.kvMemoryBytes)}</td>
+              </tr>
             ))}
           </tbody>
         </table>

@@ -1,5 +1,5 @@
 import type { AdminClient } from '../api/client';
-import { field, list, num, str } from '../api/json';
+import { field, list, num, optNum, str } from '../api/json';
 import { Chart } from '../components/Chart';
 import { ErrorText, Status } from '../components/Notice';
 import { useLoad } from '../components/useApi';
@@ -14,7 +14,7 @@ export interface ModelSummary {
   name: string;
   file: string;
   profileVersion: number | null;
-  instances: { id: string; state: string; runningRequests: number }[];
+  instances: { id: string; state: string; runningRequests: number; kvMemoryBytes: number | null }[];
 }
 
 export function readModels(raw: unknown): ModelSummary[] {
@@ -26,6 +26,7 @@ export function readModels(raw: unknown): ModelSummary[] {
       id: str(i, 'id'),
       state: str(i, 'state'),
       runningRequests: num(i, 'runningRequests'),
+      kvMemoryBytes: optNum(i, 'kvMemoryBytes'),
     })),
   }));
 }
@@ -55,7 +56,7 @@ function ModelCharts({ name, history }: { name: string; history: StatsHistory })
       <Chart title="Prefix-cache hit rate" unit="%" times={times} lines={[
         { label: 'hit rate', values: s((m) => (m.prefixHitRate === null ? null : m.prefixHitRate * 100)), color: COLORS.c },
       ]} />
-      <Chart title="Preemptions" unit="count" times={times} lines={[{ label: 'preemptions', values: s((m) => m.preemptions), color: COLORS.b }]} />
+      <Chart title="Preemptions" unit="per second" times={times} lines={[{ label: 'preemptions', values: s((m) => m.preemptions), color: COLORS.b }]} />
       <Chart title="Queue" unit="requests" times={times} lines={[
         { label: 'queue depth', values: s((m) => m.queueDepth), color: COLORS.d },
         { label: 'running', values: s((m) => m.running), color: COLORS.a },
@@ -73,7 +74,7 @@ function Latest({ name, sample }: { name: string; sample: ModelSample | undefine
         ['ITL p50 / p90 / p99 (ms)', [sample.itlMs.p50, sample.itlMs.p90, sample.itlMs.p99].map((v) => formatNumber(v)).join(' / ')],
         ['KV blocks used / free', `${formatNumber(sample.kvBlocksUsed)} / ${formatNumber(sample.kvBlocksFree)}`],
         ['Prefix-cache hit rate', formatPercent(sample.prefixHitRate)],
-        ['Preemptions', formatNumber(sample.preemptions)],
+        ['Preemptions per second', formatNumber(sample.preemptions, 2)],
         ['Queue depth', formatNumber(sample.queueDepth)],
       ]
     : [];

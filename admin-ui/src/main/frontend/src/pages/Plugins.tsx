@@ -16,7 +16,12 @@ export function Plugins({ client }: { client: AdminClient }) {
           <h2 id={`kind-${kind}`}>{SLOTS.find((s) => s.slot === slot)?.label ?? humanize(kind)}</h2>
           <table>
             <caption>Installed {kind} providers</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Description</th><th scope="col">Settings</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Name</th><th scope="col">Status</th><th scope="col">Description</th><th scope="col">Settings</th>
+                <th scope="col">Step failures</th><th scope="col">Source</th>
+              </tr>
+            </thead>
             <tbody>
               {plugins.map((p) => (
                 <tr key={p.name} class={p.status === 'loaded' ? undefined : 'row-failed'}>
@@ -35,6 +40,8 @@ export function Plugins({ client }: { client: AdminClient }) {
                       </ul>
                     )}
                   </td>
+                  <td>{p.stepFailures}</td>
+                  <td><code>{p.source || '—'}</code></td>
                 </tr>
               ))}
             </tbody>

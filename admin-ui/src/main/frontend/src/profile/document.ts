@@ -26,6 +26,10 @@ export interface HistoryEntry {
   profile: Json;
   changedBy: string;
   changedAt: string;
+  /** How the version came: `initial`, `apply`, `rollback`, `load`, `fallback` (empty when not said). */
+  change: string;
+  /** For a rollback, the version it restored. */
+  restoredVersion: number | null;
 }
 
 export function readHistory(raw: unknown): HistoryEntry[] {
@@ -36,8 +40,31 @@ export function readHistory(raw: unknown): HistoryEntry[] {
       profile: isObject(profile) ? profile : {},
       changedBy: str(h, 'changedBy') || str(h, 'updatedBy'),
       changedAt: str(h, 'changedAt') || str(h, 'updatedAt'),
+      change: str(h, 'change'),
+      restoredVersion: typeof field(h, 'restoredVersion') === 'number' ? num(h, 'restoredVersion') : null,
     };
   }).sort((a, b) => b.version - a.version);
+}
+
+/** How a history entry came about, in words: `rollback to 3`, `apply`. */
+export function describeChange(entry: HistoryEntry): string {
+  if (entry.change === 'rollback' && entry.restoredVersion !== null) {
+    return `rollback to ${entry.restoredVersion}`;
+  }
+  return entry.change || '—';
+}
+
+/** What an apply or rollback did (`outcome`: `unchanged`, `live`, `new_instance`), in a sentence. */
+export function describeOutcome(model: string, raw: unknown, before: number): string {
+  const version = num(raw, 'version');
+  const outcome = str(raw, 'outcome');
+  if (outcome === 'unchanged' || (outcome === '' && version === before)) {
+    return `No change: the profile already was this (still version ${version}).`;
+  }
+  const drains = outcome === 'new_instance' || field(raw, 'needsDrain') === true;
+  return `Applied: ${model} is now at profile version ${version}. ${drains
+    ? 'A new engine instance serves new requests; the old one drains.'
+    : 'In effect from the next engine step.'}`;
 }
 
 /** A problem reported against a profile. */

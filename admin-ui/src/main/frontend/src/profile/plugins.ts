@@ -1,4 +1,4 @@
-import { field, isObject, list, str } from '../api/json';
+import { field, isObject, list, num, str } from '../api/json';
 import { schemaFields, type SchemaField } from './schema';
 
 /** The six plugin choices of a model profile, in the order the editor shows them. */
@@ -30,6 +30,10 @@ export interface PluginInfo {
   description: string;
   status: PluginStatus | string;
   failure: string | null;
+  /** The jar or directory it came from (empty when not said). */
+  source: string;
+  /** How often it threw during an engine step and was replaced by the default. */
+  stepFailures: number;
   fields: SchemaField[];
 }
 
@@ -47,6 +51,8 @@ export function pluginInfo(raw: unknown): PluginInfo {
     description: str(raw, 'description'),
     status: str(raw, 'status', 'loaded').toLowerCase(),
     failure: failure === null || failure === undefined || failure === '' ? null : String(failure),
+    source: str(raw, 'source'),
+    stepFailures: num(raw, 'stepFailures'),
     fields: schemaFields(field(raw, 'schema') ?? field(raw, 'fields')),
   };
 }
