@@ -317,7 +317,7 @@ export function Models({ client }: { client: AdminClient }) {
   const [selected, setSelected] = useState('');
   const model = selected || models.data?.[0]?.name || '';
   const doc = useLoad(
-    () => (model ? client.get<unknown>(`/models/${seg(model)}/profile`).then(readProfileDocument) : Promise.resolve(null)),
+    () => (model ? client.get<unknown>(`/models/${seg(model)}/profile`).then((raw) => readProfileDocument(raw, model)) : Promise.resolve(null)),
     [model, revision],
   );
 
@@ -359,11 +359,13 @@ export function Models({ client }: { client: AdminClient }) {
       ) : null}
       <Status id="change-result">{notice}</Status>
       {doc.error ? <p role="alert" class="error">Could not load the profile: {describeError(doc.error)}</p> : null}
-      {model && doc.data && catalog.data ? (
-        <ProfileEditor key={`${model}@${doc.data.version}`} client={client} model={model} catalog={catalog.data}
+      {model && doc.data && doc.data.model === model && catalog.data ? (
+        // Keyed by the document's own model and version: the editor starts afresh for each loaded profile, never
+        // from the previous model's while the next one loads.
+        <ProfileEditor key={`${doc.data.model}@${doc.data.version}`} client={client} model={model} catalog={catalog.data}
           doc={doc.data} onApplied={changed} onReload={() => changed('Loaded the current version.')} />
       ) : null}
-      {model && doc.data ? (
+      {model && doc.data && doc.data.model === model ? (
         <History client={client} model={model} revision={revision} currentVersion={doc.data.version} onChanged={changed} />
       ) : null}
     </section>

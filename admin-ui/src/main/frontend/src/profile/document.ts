@@ -9,10 +9,11 @@ export interface ProfileDocument {
   updatedBy: string;
 }
 
-export function readProfileDocument(raw: unknown): ProfileDocument {
+/** Reads a profile document; `model` names the model it was asked for when the answer does not say. */
+export function readProfileDocument(raw: unknown, model = ''): ProfileDocument {
   const profile = field(raw, 'profile');
   return {
-    model: str(raw, 'model'),
+    model: str(raw, 'model') || model,
     version: num(raw, 'version'),
     profile: isObject(profile) ? profile : {},
     updatedAt: str(raw, 'updatedAt'),
