@@ -18,6 +18,9 @@ interface Props {
   height?: number;
 }
 
+/** The seconds of history a chart shows (the stats feed keeps as many samples). */
+const WINDOW_SECONDS = 300;
+
 /** The last non-null value of a line. */
 function latest(values: (number | null)[]): number | null {
   for (let i = values.length - 1; i >= 0; i--) {
@@ -47,7 +50,8 @@ export function Chart({ title, unit, times, lines, height = 160 }: Props) {
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // A fixed five-minute window ending at the newest sample, so a young history fills in from the right.
+      scales: { x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] } },
       axes: [{}, { size: 56, values: (_u, ticks) => ticks.map((t) => formatNumber(t, 2)) }],
       series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, dash: l.dash, spanGaps: false }))],
     };

@@ -69,7 +69,7 @@ export function useFeed(feed: StatsFeed): StatsFeed {
 export function describeStream(feed: StatsFeed): string {
   switch (feed.state) {
     case 'open':
-      return `Live: ${feed.history.size} samples in the last ${Math.min(feed.history.size, 300)} seconds.`;
+      return `Live: ${feed.history.size} ${feed.history.size === 1 ? 'sample' : 'samples'}, one per second.`;
     case 'connecting':
       return 'Connecting to the live statistics…';
     case 'retrying':

@@ -66,7 +66,7 @@ describe('openStream', () => {
     });
     const close = openStream({
       url: '/admin/api/stats/stream',
-      headers: () => ({ Authorization: 'Basic abc' }),
+      headers: () => ({ Authorization: 'Basic abc', Accept: 'application/json' }),
       retryMs: 1,
       onEvent: (e) => events.push(e.data),
       onState: (s) => states.push(s),

@@ -124,7 +124,7 @@ export function openStream(options: StreamOptions): () => void {
     const parser = new SseParser();
     try {
       const response = await fetchImpl(options.url, {
-        headers: { Accept: 'text/event-stream', ...options.headers() },
+        headers: { ...options.headers(), Accept: 'text/event-stream' },
         signal: controller.signal,
         cache: 'no-store',
       });
