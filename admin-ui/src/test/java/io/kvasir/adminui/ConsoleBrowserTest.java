@@ -41,6 +41,7 @@ abstract class ConsoleBrowserTest extends RunningGateway {
     /** Opens the console signed out. */
     void openSignedOut() {
         browser.get(url("/admin/"));
+        assertThat(browser.getTitle()).as("the console at %s: %s", url("/admin/"), browser.getPageSource()).contains("Kvasir admin");
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-name")));
@@ -62,7 +63,12 @@ abstract class ConsoleBrowserTest extends RunningGateway {
     }
 
     void waitForHeading(String text) {
-        wait.until(ExpectedConditions.textToBe(By.tagName("h1"), text));
+        try {
+            wait.until(ExpectedConditions.textToBe(By.tagName("h1"), text));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("Waited for the heading '" + text + "'; the page shows: "
+                    + browser.findElement(By.tagName("body")).getText() + "\nsource: " + browser.getPageSource(), e);
+        }
     }
 
     /** Waits until the element's text contains {@code text}, and returns the element's text. */

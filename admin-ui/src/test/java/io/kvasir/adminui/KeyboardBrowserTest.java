@@ -61,8 +61,9 @@ class KeyboardBrowserTest extends ConsoleBrowserTest {
 
         tabUntil(e -> is(e, "button", "Preview changes"), 60, "Preview changes").sendKeys(Keys.ENTER);
         String summary = waitForText(By.id("diff-summary"), "Needs a drain");
-        assertThat(summary).startsWith("1 change.");
         WebElement row = browser.findElement(By.xpath("//table[caption='What applying changes']/tbody/tr[1]"));
+        assertThat(summary).as(browser.findElement(By.xpath("//table[caption='What applying changes']")).getText())
+                .startsWith("1 change.");
         assertThat(row.getText()).contains("Codec", codec, other, "Drain: new instance");
 
         try (CompletionLoad load = new CompletionLoad(port, DEMO_KEY, STORIES)) {

@@ -19,7 +19,8 @@ class ProfileEditorBrowserTest extends ConsoleBrowserTest {
     void openTheEditor() {
         signIn();
         go("Models", "Models");
-        new Select(browser.findElement(By.id("model-select"))).selectByValue(STORIES);
+        waitForText(By.id("model-select"), STORIES);
+        new Select(browser.findElement(By.id("model-select"))).selectByVisibleText(STORIES);
         waitForText(By.id("editor-title"), "Profile of " + STORIES);
     }
 

@@ -64,7 +64,7 @@ abstract class RunningGateway {
 
     private static Path workDirectory() {
         try {
-            return Files.createDirectories(Path.of("target", "browser-tests"));
+            return Files.createDirectories(Path.of("target", "browser-tests").toAbsolutePath());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

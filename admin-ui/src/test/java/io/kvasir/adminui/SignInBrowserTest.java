@@ -26,6 +26,8 @@ class SignInBrowserTest extends ConsoleBrowserTest {
     @Test
     void everyPageRendersForASignedInAdmin() throws IOException {
         signIn();
+        waitForText(By.cssSelector("main [role='status']"), "Live:");
+        waitForText(By.xpath("//table[caption='Now: " + STORIES + "']"), "Tokens per second");
         screenshot("overview");
         String[][] pages = {
             {"Models", "Models", "models"}, {"Tenants", "Tenants", "tenants"}, {"Cache", "Cache", "cache"},
