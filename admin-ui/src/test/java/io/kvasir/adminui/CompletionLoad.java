@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class CompletionLoad implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<String> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Void> running;
@@ -31,7 +31,7 @@ final class CompletionLoad implements AutoCloseable {
     }
 
     /** One streamed completion: "ok" when it answered 200 and ended with [DONE], else what went wrong. */
-    String once(int port, String key, String model) {
+    static String once(int port, String key, String model) {
         String body = "{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":16,\"temperature\":0,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/chat/completions"))
@@ -41,7 +41,7 @@ final class CompletionLoad implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "HTTP " + response.statusCode() + ": " + response.body();
             }

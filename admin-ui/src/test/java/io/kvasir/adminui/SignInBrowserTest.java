@@ -39,6 +39,8 @@ class SignInBrowserTest extends ConsoleBrowserTest {
             assertThat(browser.findElement(By.cssSelector("nav a[aria-current='page']")).getText()).isEqualTo(page[0]);
             screenshot(page[2]);
         }
+        go("Strategies", "Strategies");
+        waitForText(By.cssSelector("main"), "No strategy report yet");
         go("Overview", "Overview");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main"), STORIES));
     }

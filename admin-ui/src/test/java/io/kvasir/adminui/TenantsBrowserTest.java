@@ -40,7 +40,7 @@ class TenantsBrowserTest extends ConsoleBrowserTest {
         screenshot("tenants-new-key");
         assertThat(browser.findElement(By.xpath("//table[caption='Tenants']")).getText()).contains("browser-test-co", "Browser Test Co");
 
-        assertThat(new CompletionLoad(port, key, STORIES).once(port, key, STORIES)).isEqualTo("ok");
+        assertThat(CompletionLoad.once(port, key, STORIES)).isEqualTo("ok");
 
         browser.findElement(By.xpath("//button[normalize-space()='I have saved it']")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("new-key")));
