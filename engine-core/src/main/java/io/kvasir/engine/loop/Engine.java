@@ -1,5 +1,6 @@
 package io.kvasir.engine.loop;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,6 +34,7 @@ import io.kvasir.engine.plugin.PluginRegistry;
 import io.kvasir.engine.sched.PrefixCache;
 import io.kvasir.engine.sched.Request;
 import io.kvasir.engine.sched.ScheduledBatch;
+import io.kvasir.engine.sched.SharedPrefix;
 import io.kvasir.engine.sched.Scheduler;
 import io.kvasir.engine.tokenizer.Tokenizer;
 
@@ -70,6 +72,8 @@ public final class Engine implements AutoCloseable {
     private final Thread loopThread;
     private final PluginRegistry registry;
     private final @Nullable TierSwapSpace swapSpace;
+    /** The prefix cache, read only for its thread-safe shared-prefix counts; null when prefix caching is off. */
+    private final @Nullable PrefixCache sharedPrefixSource;
     private final ConcurrentLinkedQueue<PendingChange> pendingChanges = new ConcurrentLinkedQueue<>();
     /** The eviction requests get at their first step; owned by the loop. Null: none. */
     private @Nullable SequenceEvictor evictor;
@@ -130,6 +134,7 @@ public final class Engine implements AutoCloseable {
         if (swapSpace != null && scheduler.prefixCache() != null) {
             scheduler.prefixCache().setSpill(swapSpace);
         }
+        this.sharedPrefixSource = scheduler.prefixCache();
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
         this.numFreeBlocksSnapshot = numBlocks;
@@ -452,6 +457,7 @@ public final class Engine implements AutoCloseable {
             boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
                     && request.numComputedTokens() == request.numTokens() - 1;
             int numBlocks = kvCache.blockTable(request.kvSequence()).numBlocks();
+            request.noteBlocksHeld(numBlocks);
             boolean wasInPrefill = request.numComputedTokens() < request.numPromptTokens();
             request.advanceComputed(numNew);
             if (prefixCache != null) {
@@ -535,7 +541,8 @@ public final class Engine implements AutoCloseable {
         GenerationResult result = new GenerationResult(request.requestId(), reason, request.numPromptTokens(),
                 request.numCachedPromptTokens(), request.numGeneratedTokens(),
                 request.firstTokenNanos() == 0 ? 0 : request.firstTokenNanos() - request.arrivalNanos(),
-                now - request.arrivalNanos(), request.numPreemptions(), null);
+                now - request.arrivalNanos(), request.numPreemptions(), request.numBlocksHeld(),
+                request.numEvictedTokens(), null);
         // Its blocks are back in the pool: let stats() show it before the listener hears of the end.
         publishSnapshot();
         try {
@@ -583,6 +590,29 @@ public final class Engine implements AutoCloseable {
     private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {
         registry.countStepFailure(kind, name);
         lastFailure = failure;
+    }
+
+    /**
+     * The cached prefixes requests reused most often, most hits first; empty when prefix caching is off. Counted
+     * over the last 256 distinct prefixes reused; safe from any thread.
+     */
+    public List<SharedPrefix> sharedPrefixes(int limit) {
+        return sharedPrefixSource == null ? List.of() : sharedPrefixSource.sharedPrefixes(limit);
+    }
+
+    /** Bytes of one KV block with this engine's codec and block size. */
+    public long kvBytesPerBlock() {
+        return kvMemory.bytesPerBlock();
+    }
+
+    /** Bytes the offload tier holds now (swapped and spilled blocks); 0 without a tier or once closed. */
+    public long offloadTierUsedBytes() {
+        return swapSpace == null || closed ? 0 : swapSpace.usedBytes();
+    }
+
+    /** The offload tier's byte budget; 0 without a tier. */
+    public long offloadTierCapacityBytes() {
+        return swapSpace == null ? 0 : swapSpace.capacityBytes();
     }
 
     /** Prefix-cache counters as of the last step, or null when prefix caching is off. */

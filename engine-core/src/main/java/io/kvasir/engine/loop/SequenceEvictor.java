@@ -87,6 +87,7 @@ final class SequenceEvictor {
         java.util.Arrays.fill(scores, numKept, numSlots, 0f);
         kvCache.truncate(sequence, numKept);
         numEvictedTokens += numSlots - numKept;
+        request.addEvictedTokens(numSlots - numKept);
     }
 
     /** Positions dropped so far over all sequences. */

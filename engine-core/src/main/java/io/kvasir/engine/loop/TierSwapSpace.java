@@ -94,6 +94,16 @@ final class TierSwapSpace implements KvSwapSpace, BlockSpill, AutoCloseable {
         return true;
     }
 
+    /** Bytes the tier holds (swapped and spilled blocks); the tier is thread-safe, so any thread may ask. */
+    long usedBytes() {
+        return tier.usedBytes();
+    }
+
+    /** The tier's byte budget. */
+    long capacityBytes() {
+        return tier.capacityBytes();
+    }
+
     @Override
     public void close() {
         arena.close();

@@ -2,6 +2,7 @@ package io.kvasir.engine.sched;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,8 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
     private final long[] blockKeys;
     private final java.util.Set<Long> spilledKeys = new java.util.HashSet<>();
     private final int[] oneBlock = new int[1];
+    private static final int TRACKED_PREFIXES = 256;
+    private final SharedPrefixes sharedPrefixes = new SharedPrefixes(TRACKED_PREFIXES);
     private @Nullable BlockSpill spill;
     private long numRestoredBlocks;
 
@@ -95,8 +98,8 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
      * @return the number of tokens now present (a multiple of the block size)
      */
     public int attach(Request request, KvSequence sequence) {
-        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize,
-                saltOf(request.spec().prefixGroup()), blockIds);
+        long salt = saltOf(request.spec().prefixGroup());
+        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize, salt, blockIds);
         for (int i = 0; i < numBlocks; i++) {
             int blockId = blockIds[i];
             boolean transferred = retainedByIndex[blockId];
@@ -104,7 +107,26 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
             kvCache.appendCachedBlock(sequence, blockId, transferred);
             index.onReferenced(blockId);
         }
-        return (numBlocks + restoreSpilled(request, sequence, numBlocks)) * blockSize;
+        int numReused = numBlocks + restoreSpilled(request, sequence, numBlocks);
+        if (numReused > 0) {
+            sharedPrefixes.recordHit(chainKey(request, numReused, salt), numReused, numReused * blockSize,
+                    request.spec().prefixGroup());
+        }
+        return numReused * blockSize;
+    }
+
+    /** The prefixes requests reused most often (counted over the last {@value #TRACKED_PREFIXES} distinct ones). */
+    public List<SharedPrefix> sharedPrefixes(int limit) {
+        return sharedPrefixes.top(limit);
+    }
+
+    /** The chained hash of the request's first {@code numBlocks} blocks under {@code salt}. */
+    private long chainKey(Request request, int numBlocks, long salt) {
+        long key = BlockHasher.ROOT_PARENT_HASH;
+        for (int i = 0; i < numBlocks; i++) {
+            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
+        }
+        return key;
     }
 
     /** Continues a match with blocks the spill tier still holds; returns how many came back. */
@@ -114,10 +136,7 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
         }
         int maxBlocks = reusableTokens(request) / blockSize;
         long salt = saltOf(request.spec().prefixGroup());
-        long key = BlockHasher.ROOT_PARENT_HASH;
-        for (int i = 0; i < numMatched; i++) {
-            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
-        }
+        long key = chainKey(request, numMatched, salt);
         int numRestored = 0;
         for (int i = numMatched; i < maxBlocks; i++) {
             key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
