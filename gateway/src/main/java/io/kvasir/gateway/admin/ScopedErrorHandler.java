@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -31,7 +32,10 @@ class ScopedErrorHandler {
         if (cause != error && cause.getMessage() != null) {
             detail += " " + firstLine(cause.getMessage());
         }
-        String param = error.getMethodParameter() == null ? null : error.getMethodParameter().getParameterName();
+        // A request parameter is named; an unreadable body names none.
+        String param = error.getMethodParameter() == null
+                || error.getMethodParameter().hasParameterAnnotation(RequestBody.class) ? null
+                : error.getMethodParameter().getParameterName();
         return render(ApiException.invalidRequest(param, detail));
     }
 

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +37,7 @@ public class UsageLedger implements UsageRecorder, SmartLifecycle {
     private final Clock clock;
     private final Duration flushInterval;
     private final Map<Key, long[]> pending = new ConcurrentHashMap<>();
-    private volatile Disposable periodicFlush;
+    private volatile @Nullable Disposable periodicFlush;
 
     @Autowired
     public UsageLedger(UsageRepository repository,
@@ -71,7 +72,7 @@ public class UsageLedger implements UsageRecorder, SmartLifecycle {
         return flush(null);
     }
 
-    private Mono<Void> flush(String onlyTenant) {
+    private Mono<Void> flush(@Nullable String onlyTenant) {
         List<Key> keys = pending.keySet().stream()
                 .filter(k -> onlyTenant == null || k.tenantId().equals(onlyTenant)).toList();
         return Flux.fromIterable(keys).concatMap(key -> {
@@ -88,7 +89,7 @@ public class UsageLedger implements UsageRecorder, SmartLifecycle {
         }).then();
     }
 
-    private static long[] add(long[] counts, long requests, long prompt, long completion) {
+    private static long[] add(long @Nullable [] counts, long requests, long prompt, long completion) {
         long[] out = counts == null ? new long[3] : counts;
         out[0] += requests;
         out[1] += prompt;

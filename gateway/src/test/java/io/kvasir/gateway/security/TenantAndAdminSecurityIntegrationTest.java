@@ -2,54 +2,28 @@ package io.kvasir.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
 import io.kvasir.gateway.testsupport.RawHttp;
-import java.net.InetSocketAddress;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * RELIABILITY.md items 14 (tenant keys) and 16 (the admin surface) against the running gateway. Each test connects
  * from its own loopback address (127.0.1.N) so the failure throttle of one does not lock out another.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kvasir.bootstrap.admin-password=" + TenantAndAdminSecurityIntegrationTest.ADMIN_PASSWORD,
-        "kvasir.bootstrap.demo-tenant-key=" + TenantAndAdminSecurityIntegrationTest.DEMO_KEY,
-        "kvasir.auth.failures.free-attempts=2",
-        "kvasir.auth.failures.base-delay=1ms",
-        "kvasir.auth.failures.lockout-after=6"})
-class TenantAndAdminSecurityIntegrationTest {
-
-    static final String ADMIN_PASSWORD = "admin-secret-for-tests";
-    static final String DEMO_KEY = "kv-DemoKeyForTheSecurityIntegrationTest0001";
-    private static int nextClient = 1;
-
-    @LocalServerPort
-    int port;
+class TenantAndAdminSecurityIntegrationTest extends GatewayIntegrationTest {
 
     private WebTestClient http;
-    private String client;
 
     @BeforeEach
     void connect() {
-        client = "127.0.1." + nextClient++;
-        http = clientFrom(client);
-    }
-
-    private WebTestClient clientFrom(String address) {
-        HttpClient fromAddress = HttpClient.create().bindAddress(() -> new InetSocketAddress(address, 0));
-        return WebTestClient.bindToServer(new ReactorClientHttpConnector(fromAddress))
-                .baseUrl("http://localhost:" + port).build();
+        http = newClient();
     }
 
     // ---- RELIABILITY.md item 14: no key, wrong key, near-miss key → 401 in OpenAI's shape.
@@ -234,24 +208,14 @@ class TenantAndAdminSecurityIntegrationTest {
     }
 
     private WebTestClient admin() {
-        return http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, basic("admin", ADMIN_PASSWORD)).build();
+        return asAdmin(http);
     }
 
     private Map<?, ?> createTenant(String json) {
-        return admin().post().uri("/admin/api/tenants").contentType(MediaType.APPLICATION_JSON).bodyValue(json)
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-    }
-
-    private static String secretOf(Map<?, ?> created) {
-        return (String) ((Map<?, ?>) created.get("key")).get("secret");
+        return createTenant(http, json);
     }
 
     private WebTestClient.ResponseSpec usage(String key) {
-        return http.get().uri("/v1/usage")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange();
-    }
-
-    static String basic(String name, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes());
+        return http.get().uri("/v1/usage").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange();
     }
 }

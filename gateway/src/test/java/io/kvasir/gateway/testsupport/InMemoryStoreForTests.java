@@ -14,14 +14,18 @@ import org.springframework.core.env.PropertySource;
 /**
  * Gives every application context started by the gateway's tests its own in-memory H2 store instead of the
  * file under {@code $KVASIR_HOME}, so tests neither touch the user's data nor see each other's tenants.
- * Tests that want another store set {@code spring.r2dbc.url} themselves (test properties rank above this), or
- * activate the {@code postgres} profile.
+ * Tests that want another store activate the {@code postgres} profile, or set {@value #FILE_STORE} to use the
+ * default file store under {@code kvasir.home} as configured in {@code application.yml}.
  */
 public class InMemoryStoreForTests implements EnvironmentPostProcessor, Ordered {
 
+    /** Set to true to keep the default file store. */
+    public static final String FILE_STORE = "kvasir.test.file-store";
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (Arrays.asList(environment.getActiveProfiles()).contains("postgres")) {
+        if (Arrays.asList(environment.getActiveProfiles()).contains("postgres")
+                || environment.getProperty(FILE_STORE, Boolean.class, false)) {
             return;
         }
         String name = "kvasir_" + UUID.randomUUID().toString().replace('-', '_');
