@@ -76,6 +76,16 @@ class EnginePluginFailureTest {
         return listener.tokenIds();
     }
 
+    private static List<CollectingListener> submitThree(Engine engine) {
+        List<CollectingListener> listeners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CollectingListener listener = new CollectingListener();
+            engine.submit(GenerationRequest.of("r" + i, EngineTest.longPrompt(70), greedy()), listener);
+            listeners.add(listener);
+        }
+        return listeners;
+    }
+
     private static PluginStatus status(PluginRegistry registry, PluginKind kind, String name) {
         return registry.statuses(kind).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -92,12 +102,7 @@ class EnginePluginFailureTest {
         PluginRegistry registry = PluginRegistry.load();
         CacheProfile profile = CacheProfile.defaults().withScheduling(StrategyChoice.of("test-faulty-scheduling", Map.of("mode", "block")));
         try (Engine engine = Engine.start(model, config(profile), registry)) {
-            List<CollectingListener> listeners = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                CollectingListener listener = new CollectingListener();
-                engine.submit(GenerationRequest.of("r" + i, EngineTest.longPrompt(70), greedy()), listener);
-                listeners.add(listener);
-            }
+            List<CollectingListener> listeners = submitThree(engine);
             for (CollectingListener listener : listeners) {
                 assertThat(listener.await().finishReason()).isEqualTo(FinishReason.LENGTH);
                 assertThat(listener.tokenIds()).containsExactly(expected);
@@ -181,12 +186,7 @@ class EnginePluginFailureTest {
         PluginRegistry registry = PluginRegistry.load();
         CacheProfile profile = CacheProfile.defaults().withScheduling(StrategyChoice.of("test-faulty-scheduling", Map.of("mode", "spin")));
         try (Engine engine = Engine.start(model, config(profile), registry)) {
-            List<CollectingListener> listeners = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                CollectingListener listener = new CollectingListener();
-                engine.submit(GenerationRequest.of("r" + i, EngineTest.longPrompt(70), greedy()), listener);
-                listeners.add(listener);
-            }
+            List<CollectingListener> listeners = submitThree(engine);
             for (CollectingListener listener : listeners) {
                 assertThatThrownBy(listener::await).isInstanceOf(ExecutionException.class)
                         .cause().isInstanceOf(PluginTimeoutException.class).hasMessageContaining("nor after an interrupt");
