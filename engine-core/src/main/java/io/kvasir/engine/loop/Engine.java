@@ -254,7 +254,9 @@ public final class Engine implements AutoCloseable {
     }
 
     private IllegalStateException lostException() {
-        return new IllegalStateException("engine for " + model.name() + " is down: " + lastFailure);
+        Throwable failure = lastFailure;
+        return new IllegalStateException("engine for " + model.name() + " is down: "
+                + (failure == null ? "its loop was given up" : failure.getMessage()));
     }
 
     private void validate(GenerationRequest spec) {
