@@ -6,8 +6,11 @@ import io.kvasir.gateway.engine.ModelCatalog;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import io.kvasir.gateway.testing.TestTenancy;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestTenancy.class)
 class GatewayContextTest {
 
     @Autowired

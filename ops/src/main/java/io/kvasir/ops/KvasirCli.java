@@ -2,11 +2,12 @@ package io.kvasir.ops;
 
 import java.io.PrintWriter;
 
+import io.kvasir.ops.loadgen.LoadgenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./kvasir} command line: generate, inspect, synth, bench.
+ * The {@code ./kvasir} command line: generate, inspect, synth, bench, plugins, jmh, eval-strategies, loadgen.
  *
  * <p>Errors the user can fix (a missing or malformed model file, a bad option value, a prompt longer than
  * the context) print one line naming the problem and exit with status 2; nothing prints a stack trace
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kvasir", mixinStandardHelpOptions = true, versionProvider = KvasirCli.Version.class,
         description = "Kvasir: LLM serving on the JVM with a pluggable, paged KV cache.",
         subcommands = {GenerateCommand.class, InspectCommand.class, SynthCommand.class, BenchCommand.class, PluginsCommand.class, JmhCommand.class,
-                EvalStrategiesCommand.class,
+                EvalStrategiesCommand.class, LoadgenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KvasirCli {
 
@@ -34,7 +35,7 @@ public final class KvasirCli {
         cli.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("kvasir: " + e.getMessage());
-            err.println("Try 'kvasir " + e.getCommandLine().getCommandName() + " --help'.");
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

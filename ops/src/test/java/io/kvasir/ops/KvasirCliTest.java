@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,22 @@ class KvasirCliTest {
         assertThat(golden.greedyText()).startsWith(json.get("text").asString());
         assertThat(json.get("finish_reason").asString()).isEqualTo("length");
         assertThat(json.get("timings").get("decode_tps").asDouble()).isPositive();
+    }
+
+    @Test
+    void generateChatWrapsThePromptInTheChatTemplate() throws Exception {
+        Path model = SharedFiles.require("models/stories260K.gguf");
+        Result result = run("generate", "--model", model.toString(), "--prompt", "Hi", "--chat", "--temperature", "0",
+                "--max-tokens", "4", "--threads", "1", "--json");
+        assertThat(result.status()).as(result.err()).isZero();
+        int[] promptTokens = new ObjectMapper().treeToValue(new ObjectMapper().readTree(result.out()).get("prompt_tokens"),
+                int[].class);
+        try (LoadedModel loaded = LoadedModel.load(model)) {
+            // stories260K has no template of its own: the ChatML fallback, after one BOS.
+            assertThat(promptTokens[0]).isEqualTo(loaded.tokenizer().bosId());
+            assertThat(loaded.tokenizer().decode(java.util.Arrays.copyOfRange(promptTokens, 1, promptTokens.length)))
+                    .isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+        }
     }
 
     @Test
@@ -83,6 +100,23 @@ class KvasirCliTest {
                 "--seed", "1", "--ignore-eos", "--json");
         assertThat(generate.status()).as(generate.err()).isZero();
         assertThat(generate.out()).contains("\"finish_reason\":\"length\"");
+    }
+
+    @Test
+    void synthWritesAQwen2ModelThatGenerateRuns(@TempDir Path dir) {
+        Path file = dir.resolve("qwen2.gguf");
+        Result synth = run("synth", "--arch", "qwen2", "--dim", "64", "--layers", "2", "--heads", "4", "--kv-heads", "2",
+                "--ffn", "128", "--vocab", "400", "--context", "128", "--type", "f16", "--out", file.toString());
+        assertThat(synth.status()).as(synth.err()).isZero();
+        Result inspect = run("inspect", "--model", file.toString(), "--tensors");
+        assertThat(inspect.status()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("qwen2").contains("blk.0.attn_q.bias");
+        Result generate = run("generate", "--model", file.toString(), "--prompt", "hello", "--max-tokens", "5",
+                "--seed", "1", "--ignore-eos", "--json");
+        assertThat(generate.status()).as(generate.err()).isZero();
+        Result unknown = run("synth", "--arch", "gemma", "--shape", "tiny", "--out", dir.resolve("x.gguf").toString());
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("llama or qwen2, not gemma");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.kvasir.api.InvalidRequestException;
 import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.chat.ChatTemplate;
 import io.kvasir.engine.gguf.GgufFile;
@@ -103,14 +104,36 @@ public final class LoadedModel implements AutoCloseable {
      * BOS is added as the metadata asks unless the template already wrote it; special tokens in the rendered
      * text are parsed.
      *
+     * @throws InvalidRequestException (parameter {@code messages}) when a message's text is not valid Unicode
+     *     (a lone surrogate), which the tokenizer cannot encode
      * @throws io.kvasir.engine.chat.ChatTemplateException when the template rejects the messages
      */
     public int[] encodeChat(List<ChatMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            String content = messages.get(i).content();
+            int bad = content == null ? -1 : loneSurrogateAt(content);
+            if (bad >= 0) {
+                throw new InvalidRequestException("messages", "messages[" + i + "].content is not valid Unicode: "
+                        + "a lone surrogate at index " + bad);
+            }
+        }
         String bos = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : "";
         String eos = tokenizer.eosId() >= 0 ? tokenizer.tokenText(tokenizer.eosId()) : "";
         String rendered = chatTemplate.render(messages, true, bos, eos);
         boolean templateAddsBos = !bos.isEmpty() && rendered.startsWith(bos);
         return tokenizer.encode(rendered, tokenizer.addBosByDefault() && !templateAddsBos, true);
+    }
+
+    private static int loneSurrogateAt(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** KV bytes one token takes with f32 storage: 2 × layers × KV heads × head dim × 4. */

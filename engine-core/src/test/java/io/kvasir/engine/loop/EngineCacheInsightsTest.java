@@ -13,6 +13,7 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.sched.SharedPrefix;
+import io.kvasir.engine.testing.CollectingListener;
 import io.kvasir.engine.testing.SharedFiles;
 
 /** What the engine tells an operator about its cache: per-request KV figures, shared prefixes, tier bytes. */

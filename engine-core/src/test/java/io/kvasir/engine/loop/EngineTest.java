@@ -19,6 +19,7 @@ import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.engine.model.LoadedModel;
+import io.kvasir.engine.testing.CollectingListener;
 import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
 

@@ -21,6 +21,7 @@ import io.kvasir.api.TokenOutput;
 import io.kvasir.api.plugin.InvalidConfigException;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.plugin.UnknownPluginException;
+import io.kvasir.engine.testing.CollectingListener;
 import io.kvasir.engine.testing.SharedFiles;
 
 /**

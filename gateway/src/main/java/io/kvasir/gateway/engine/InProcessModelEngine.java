@@ -4,6 +4,7 @@ import io.kvasir.api.GenerationListener;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.api.plugin.PrefixCacheStats;
 import io.kvasir.engine.chat.ChatMessage;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineStats;
@@ -11,8 +12,10 @@ import io.kvasir.engine.loop.LiveConfig;
 import io.kvasir.engine.loop.RequestHandle;
 import io.kvasir.engine.model.LoadedModel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -68,6 +71,11 @@ public final class InProcessModelEngine implements ModelEngine {
     }
 
     @Override
+    public byte[] tokenBytes(int tokenId) {
+        return model.tokenizer().tokenBytes(tokenId);
+    }
+
+    @Override
     public int[] chatPrompt(List<ChatMessage> messages) {
         return model.encodeChat(messages);
     }
@@ -75,14 +83,21 @@ public final class InProcessModelEngine implements ModelEngine {
     @Override
     public Flux<GenerationEvent> generate(GenerationRequest request) {
         return Flux.create(sink -> {
-            RequestHandle handle = engine.submit(request, new SinkListener(sink));
+            SinkListener listener = new SinkListener(sink);
+            RequestHandle handle = engine.submit(request, listener);
             sink.onCancel(handle::cancel);
+            listener.queued(handle.requestId());
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
     @Override
     public EngineStats stats() {
         return engine.stats();
+    }
+
+    @Override
+    public @Nullable PrefixCacheStats prefixCacheStats() {
+        return engine.prefixCacheStats();
     }
 
     @Override
@@ -113,23 +128,54 @@ public final class InProcessModelEngine implements ModelEngine {
         }
     }
 
-    /** Forwards engine callbacks (on the loop thread) to a Reactor sink. */
-    private record SinkListener(FluxSink<GenerationEvent> sink) implements GenerationListener {
+    /**
+     * Forwards engine callbacks (on the loop thread) to a Reactor sink, after the {@link GenerationEvent.Queued}
+     * that the submitting thread sends once {@code submit} returned: callbacks that arrive before it are held
+     * back, so the stream's order is always Queued, tokens, end.
+     */
+    private static final class SinkListener implements GenerationListener {
+
+        private final FluxSink<GenerationEvent> sink;
+        private @Nullable List<Runnable> heldBack = new ArrayList<>();
+
+        SinkListener(FluxSink<GenerationEvent> sink) {
+            this.sink = sink;
+        }
+
+        void queued(String requestId) {
+            List<Runnable> early;
+            synchronized (this) {
+                sink.next(new GenerationEvent.Queued(requestId));
+                early = heldBack;
+                heldBack = null;
+                early.forEach(Runnable::run);
+            }
+        }
+
+        private synchronized void deliver(Runnable signal) {
+            if (heldBack != null) {
+                heldBack.add(signal);
+            } else {
+                signal.run();
+            }
+        }
 
         @Override
         public void onToken(TokenOutput token) {
-            sink.next(new GenerationEvent.Token(token));
+            deliver(() -> sink.next(new GenerationEvent.Token(token)));
         }
 
         @Override
         public void onComplete(GenerationResult result) {
-            sink.next(new GenerationEvent.Finished(result));
-            sink.complete();
+            deliver(() -> {
+                sink.next(new GenerationEvent.Finished(result));
+                sink.complete();
+            });
         }
 
         @Override
         public void onError(Throwable error) {
-            sink.error(error);
+            deliver(() -> sink.error(error));
         }
     }
 }

@@ -34,7 +34,8 @@ public final class ModelCatalog implements AutoCloseable {
     private final EngineLauncher launcher;
     private final ProfileValidator validator;
     private final GenerationObserver observer;
-    private final Map<String, ModelDeployment> deployments = new ConcurrentHashMap<>();
+    /** Every served model; most are {@link ModelDeployment}s, others were {@link #add added} ready-made. */
+    private final Map<String, ModelEngine> models = new ConcurrentHashMap<>();
 
     public ModelCatalog(ModelPathPolicy pathPolicy, PluginRegistry plugins) {
         this(pathPolicy, plugins, GenerationObserver.NONE);
@@ -103,17 +104,30 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     /**
+     * Serves an engine built elsewhere (a remote worker, a decorated engine) under its {@link ModelEngine#name()};
+     * the catalog owns it from now on.
+     *
+     * @throws IllegalStateException when a model of that name is already served (the engine is closed)
+     */
+    public void add(ModelEngine engine) {
+        if (models.putIfAbsent(engine.name(), engine) != null) {
+            engine.close();
+            throw new IllegalStateException("a model named " + engine.name() + " is already served");
+        }
+    }
+
+    /**
      * Starts serving a profile under {@code name}.
      *
      * @throws InvalidProfileException listing every problem of the profile
      * @throws IllegalStateException when a model of that name is already served
      */
     public ModelDeployment deploy(String name, ModelProfile profile) {
-        if (deployments.containsKey(name)) {
+        if (models.containsKey(name)) {
             throw new IllegalStateException("a model named " + name + " is already served");
         }
         ModelDeployment deployment = ModelDeployment.start(name, profile, launcher::launch, validator, observer);
-        if (deployments.putIfAbsent(name, deployment) != null) {
+        if (models.putIfAbsent(name, deployment) != null) {
             deployment.close();
             throw new IllegalStateException("a model named " + name + " is already served");
         }
@@ -140,12 +154,13 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The deployment serving {@code name}, for profile changes. */
     public Optional<ModelDeployment> deployment(String name) {
-        return Optional.ofNullable(deployments.get(name));
+        return models.get(name) instanceof ModelDeployment deployment ? Optional.of(deployment) : Optional.empty();
     }
 
-    /** Every served model's deployment, by name. */
+    /** Every served model's deployment, by name (models {@link #add added} ready-made are not deployments). */
     public List<ModelDeployment> deployments() {
-        return deployments.values().stream().sorted(java.util.Comparator.comparing(ModelDeployment::name)).toList();
+        return models.values().stream().filter(ModelDeployment.class::isInstance).map(ModelDeployment.class::cast)
+                .sorted(java.util.Comparator.comparing(ModelDeployment::name)).toList();
     }
 
     /**
@@ -159,17 +174,17 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** The model clients call {@code name}, if served. */
     public Optional<ModelEngine> find(String name) {
-        return Optional.ofNullable(deployments.get(name));
+        return Optional.ofNullable(models.get(name));
     }
 
     /** Every served model. */
     public Collection<ModelEngine> all() {
-        return List.copyOf(deployments.values());
+        return List.copyOf(models.values());
     }
 
     /** Stops serving a model and frees its engine. */
     public boolean unload(String name) {
-        ModelDeployment removed = deployments.remove(name);
+        ModelEngine removed = models.remove(name);
         if (removed != null) {
             removed.close();
         }
@@ -178,6 +193,6 @@ public final class ModelCatalog implements AutoCloseable {
 
     @Override
     public void close() {
-        deployments.keySet().forEach(this::unload);
+        models.keySet().forEach(this::unload);
     }
 }

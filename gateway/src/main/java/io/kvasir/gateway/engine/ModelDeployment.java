@@ -222,6 +222,17 @@ public final class ModelDeployment implements ModelEngine {
         return currentEngine().chatPrompt(messages);
     }
 
+    @Override
+    public byte[] tokenBytes(int tokenId) {
+        return currentEngine().tokenBytes(tokenId);
+    }
+
+    /** The current instance's prefix cache; a drained instance's cache goes with it. */
+    @Override
+    public io.kvasir.api.plugin.@org.jspecify.annotations.Nullable PrefixCacheStats prefixCacheStats() {
+        return currentEngine().prefixCacheStats();
+    }
+
     /** Runs on the instance current at subscription; a profile applied meanwhile does not move it. */
     @Override
     public Flux<GenerationEvent> generate(GenerationRequest request) {

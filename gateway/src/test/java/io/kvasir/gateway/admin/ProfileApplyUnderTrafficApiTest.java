@@ -21,14 +21,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.BaseSubscriber;
 
 /**
  * RELIABILITY.md item 23 through the admin API: profiles applied over HTTP while requests are in flight. Requests
  * held open across a codec change finish on the old instance, token for token what the old codec gives; requests
- * started after it get the new codec's output; generators running all along never fail and every response is one
- * codec's output, never a mix (the test first checks the two codecs' outputs differ). A live change while the old
- * instance drains, and a rollback, keep the same guarantees.
+ * started after it get the new codec's output; generators running all along, in process and as streaming
+ * {@code /v1/completions} requests over HTTP, never fail and every response is one codec's output, never a mix
+ * (the test first checks the two codecs' outputs differ). A live change while the old instance drains, and a
+ * rollback, keep the same guarantees.
  */
 class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
 
@@ -41,14 +46,21 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
 
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicInteger numServed = new AtomicInteger();
+    private final AtomicInteger numStreamed = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     @Test
     void requestsInFlightAcrossAppliesFinishUnderTheProfileTheyStartedWithAndNoneIsLost() throws Exception {
         int[][] prompts = prompts();
+        String key = tenantKey();
         List<List<Integer>> f32 = references("ref-f32", "f32", prompts);
+        List<String> f32Texts = streamedTexts("ref-f32", key);
+        unload("ref-f32");
         List<List<Integer>> int8 = references("ref-int8", "int8", prompts);
+        List<String> int8Texts = streamedTexts("ref-int8", key);
+        unload("ref-int8");
         assertThat(f32).as("the codecs must differ on some prompt, or a mix would not show").isNotEqualTo(int8);
+        assertThat(f32Texts).as("the same over HTTP").isNotEqualTo(int8Texts);
 
         load("traffic-1", profile("f32"));
         ModelEngine engine = catalog.find("traffic-1").orElseThrow();
@@ -57,6 +69,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
             int generator = g;
             generators.add(Thread.ofPlatform().name("traffic-" + g).start(() -> generate(engine, generator, prompts, f32, int8)));
         }
+        generators.add(Thread.ofPlatform().name("traffic-http").start(() -> stream(key, f32Texts, int8Texts)));
 
         // Requests on the f32 instance, held open across the change to int8.
         List<Held> onF32 = open(engine, "held-f32", prompts);
@@ -78,7 +91,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
 
         // Requests on the int8 instance, held open across the rollback to version 1 (f32).
         List<Held> onInt8 = open(engine, "held-int8", prompts);
-        admin().post().uri("/admin/api/models/traffic-1/profile/rollback").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+        admin().post().uri("/admin/api/models/traffic-1/profile/rollback").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"version\":1}").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.version").isEqualTo(4).jsonPath("$.outcome").isEqualTo("new_instance");
         for (int p = 0; p < prompts.length; p++) {
@@ -93,6 +106,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
         }
         assertThat(failures).isEmpty();
         assertThat(numServed.get()).as("requests the generators completed").isPositive();
+        assertThat(numStreamed.get()).as("streams completed over HTTP").isPositive();
         unload("traffic-1");
     }
 
@@ -105,7 +119,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
         return prompts;
     }
 
-    /** Each prompt's greedy tokens under a codec, from a model loaded for the purpose and unloaded after. */
+    /** Each prompt's greedy tokens under a codec, from a model loaded for the purpose. */
     private List<List<Integer>> references(String name, String codec, int[][] prompts) {
         load(name, profile(codec));
         ModelEngine engine = catalog.find(name).orElseThrow();
@@ -113,8 +127,61 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
         for (int p = 0; p < prompts.length; p++) {
             references.add(run(engine, name + "-" + p, prompts[p]));
         }
-        unload(name);
         return references;
+    }
+
+    /** A key of a tenant without rate limits, so the generators are never refused. */
+    private String tenantKey() {
+        Map<?, ?> created = admin().post().uri("/admin/api/tenants").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"Apply Under Traffic\",\"limits\":{\"requests_per_minute\":0,"
+                        + "\"tokens_per_minute\":0,\"max_concurrent\":16,\"max_queued\":64}}")
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        return (String) ((Map<?, ?>) created.get("key")).get("secret");
+    }
+
+    /** Each prompt's text streamed by {@code /v1/completions} from {@code model}. */
+    private List<String> streamedTexts(String model, String key) {
+        List<String> texts = new ArrayList<>();
+        for (String text : TEXTS) {
+            texts.add(streamCompletion(model, key, text));
+        }
+        return texts;
+    }
+
+    /** Streams a greedy completion over HTTP and returns its text, every chunk's text joined. */
+    private String streamCompletion(String model, String key, String prompt) {
+        List<ServerSentEvent<String>> events = anonymous().post().uri("/v1/completions")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json(Map.of("model", model, "prompt", prompt, "max_tokens", GREEDY.maxTokens(),
+                        "temperature", 0, "ignore_eos", true, "stream", true)))
+                .exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .getResponseBody().collectList().block(TIMEOUT);
+        StringBuilder text = new StringBuilder();
+        for (ServerSentEvent<String> event : events) {
+            if (event.data() != null && !event.data().equals("[DONE]")) {
+                Map<?, ?> chunk = JSON.readValue(event.data(), Map.class);
+                text.append(((Map<?, ?>) ((List<?>) chunk.get("choices")).getFirst()).get("text"));
+            }
+        }
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+        return text.toString();
+    }
+
+    /** Streams completions of {@code traffic-1} over HTTP back to back until told to stop. */
+    private void stream(String key, List<String> f32, List<String> int8) {
+        for (int n = 0; !stop.get(); n++) {
+            int p = n % TEXTS.length;
+            try {
+                String text = streamCompletion("traffic-1", key, TEXTS[p]);
+                if (!text.equals(f32.get(p)) && !text.equals(int8.get(p))) {
+                    failures.add("stream " + n + " gave '" + text + "', neither codec's text");
+                }
+                numStreamed.incrementAndGet();
+            } catch (RuntimeException | AssertionError e) {
+                failures.add("stream " + n + " failed: " + e);
+            }
+        }
     }
 
     private static List<Integer> run(ModelEngine engine, String id, int[] prompt) {

@@ -162,6 +162,7 @@ class ModelDeploymentTest {
                         text.append(t.token().text());
                     }
                     case GenerationEvent.Finished f -> finish = f.result().finishReason();
+                    case GenerationEvent.Queued q -> { }
                 }
             }
             return new Generation(List.copyOf(tokens), text.toString(), finish);

@@ -51,6 +51,9 @@ public class TrafficRecorder implements GenerationObserver {
     private void record(ModelTraffic traffic, GenerationRequest request, Timing timing, GenerationEvent event) {
         long now = nanoTime.getAsLong();
         switch (event) {
+            case GenerationEvent.Queued queued -> {
+                // Accepted by the engine; the first token's time still counts from the submission.
+            }
             case GenerationEvent.Token token -> {
                 boolean first = timing.lastTokenNanos < 0;
                 traffic.token(second(now), request.tenantId(), request.tenantWeight(),

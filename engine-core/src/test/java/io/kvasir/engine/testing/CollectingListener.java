@@ -1,4 +1,4 @@
-package io.kvasir.engine.loop;
+package io.kvasir.engine.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,13 +9,13 @@ import io.kvasir.api.GenerationListener;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.TokenOutput;
 
-/** Collects a request's tokens and text; {@link #await()} waits for its end. */
-class CollectingListener implements GenerationListener {
+/** Collects a request's tokens and text; {@link #await()} waits for its end. Shared with the modules above. */
+public class CollectingListener implements GenerationListener {
 
-    final CompletableFuture<GenerationResult> done = new CompletableFuture<>();
-    final CompletableFuture<Void> firstToken = new CompletableFuture<>();
-    final List<Integer> tokens = new ArrayList<>();
-    final StringBuilder text = new StringBuilder();
+    public final CompletableFuture<GenerationResult> done = new CompletableFuture<>();
+    public final CompletableFuture<Void> firstToken = new CompletableFuture<>();
+    public final List<Integer> tokens = new ArrayList<>();
+    public final StringBuilder text = new StringBuilder();
 
     @Override
     public synchronized void onToken(TokenOutput token) {
@@ -34,11 +34,11 @@ class CollectingListener implements GenerationListener {
         done.completeExceptionally(error);
     }
 
-    GenerationResult await() throws Exception {
+    public GenerationResult await() throws Exception {
         return done.get(120, TimeUnit.SECONDS);
     }
 
-    synchronized int[] tokenIds() {
+    public synchronized int[] tokenIds() {
         return tokens.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -1,0 +1,111 @@
+package io.kvasir.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvasir.api.FinishReason;
+import io.kvasir.engine.loop.EngineStats;
+import io.kvasir.gateway.testing.GatewayTestBase;
+import io.kvasir.gateway.testing.TestModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A client that goes away, mid-prefill or mid-stream, streaming or not, cancels its engine request: the engine
+ * stops it within a step of the gateway learning of the disconnect, its KV blocks return to the pool, and the
+ * admission permit is released (RELIABILITY.md item 19).
+ */
+class CancellationTest extends GatewayTestBase {
+
+    @Autowired
+    TestModels.ProbedEngine probe;
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = {true, false})
+    void disconnectDuringPrefillCancelsTheRequestBeforeItsFirstToken(boolean stream) throws Exception {
+        EngineStats before = probe.stats();
+        probe.reset();
+        // ~800 prompt tokens prefilled 2 per step: hundreds of steps before the first token; a fresh start each
+        // time, so the prefix cache cannot shorten the prefill
+        StringBuilder prompt = new StringBuilder(java.util.UUID.randomUUID() + " ");
+        while (probe.tokenize(prompt.toString(), true).length < 800) {
+            prompt.append("one two three four five six seven eight nine ten ");
+        }
+        try (Socket client = send(stream, prompt.toString(), 50)) {
+            awaitTrue(() -> probe.stats().numRunning() == 1, "the request runs");
+            assertThat(probe.stats().numTokensGenerated()).isEqualTo(before.numTokensGenerated());
+            abort(client);
+        }
+        EngineStats after = awaitCancelled(before);
+        assertThat(after.numTokensGenerated()).as("cancelled before its first token").isEqualTo(before.numTokensGenerated());
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = {true, false})
+    void disconnectMidGenerationCancelsTheRequest(boolean stream) throws Exception {
+        EngineStats before = probe.stats();
+        probe.reset();
+        int maxTokens = 900;
+        try (Socket client = send(stream, "Once upon a time", maxTokens)) {
+            awaitTrue(() -> probe.stats().numTokensGenerated() - before.numTokensGenerated() >= 5, "tokens are generated");
+            if (stream) {
+                String head = readSome(client.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 200").contains("data: ");
+            }
+            abort(client);
+        }
+        EngineStats after = awaitCancelled(before);
+        assertThat(after.numTokensGenerated() - before.numTokensGenerated()).isLessThan(maxTokens);
+    }
+
+    private Socket send(boolean stream, String prompt, int maxTokens) throws IOException {
+        String body = "{\"model\":\"probe\",\"prompt\":\"" + prompt + "\",\"max_tokens\":" + maxTokens
+                + ",\"ignore_eos\":true,\"stream\":" + stream + "}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Socket socket = new Socket("127.0.0.1", port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+        return socket;
+    }
+
+    /** Closes with a reset, as a client that crashes or times out does. */
+    private static void abort(Socket client) throws IOException {
+        client.setSoLinger(true, 0);
+        client.close();
+    }
+
+    private EngineStats awaitCancelled(EngineStats before) {
+        awaitTrue(() -> probe.stats().finished(FinishReason.CANCELLED) == before.finished(FinishReason.CANCELLED) + 1,
+                "the engine cancels the request");
+        EngineStats after = probe.stats();
+        assertThat(probe.stepsAtCancel()).as("the gateway cancelled the engine request").isNotNegative();
+        // the step running when the cancel arrived may finish, and one may start in the same instant; then it is gone
+        assertThat(after.numSteps() - probe.stepsAtCancel()).isLessThanOrEqualTo(2);
+        assertThat(after.numRunning() + after.numWaiting()).isZero();
+        assertThat(after.numBlocksHeldByRequests()).isZero();
+        assertThat(after.numFreeBlocks() + after.numCachedBlocks()).isEqualTo(after.numBlocks());
+        awaitTrue(() -> admission.numHeld() == 0, "the admission permit is released");
+        return after;
+    }
+
+    private static String readSome(InputStream in) throws IOException {
+        byte[] buffer = new byte[4096];
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().contains("data: ")) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package io.kvasir.ops.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.kvasir.engine.loop.Engine;
+import io.kvasir.engine.loop.EngineConfig;
+import io.kvasir.engine.model.LoadedModel;
+import io.kvasir.engine.testing.SharedFiles;
+import io.kvasir.ops.KvasirCli;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The comparison and fairness subcommands wired end to end: the engine-only side on a real model (stories260K)
+ * in this process, the HTTP side against {@link FakeOpenAiServer}. The figures mean nothing here; that every
+ * part runs and lands in the report does.
+ */
+class CompareAndFairnessTest {
+
+    private FakeOpenAiServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = FakeOpenAiServer.start("sk-one", "sk-two");
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private static JsonNode runJson(String... args) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = KvasirCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(status).as(err.toString()).isZero();
+        return new ObjectMapper().readTree(out.toString());
+    }
+
+    @Test
+    void compareRunsTheSameWorkloadInProcessAndOverHttp() throws Exception {
+        Path model = SharedFiles.require("models/stories260K.gguf");
+        JsonNode r = runJson("loadgen", "compare", "--url", server.baseUrl().toString(), "--api-key", "sk-one",
+                "--model", FakeOpenAiServer.MODEL, "--engine-model", model.toString(), "--endpoint", "completions",
+                "--concurrency", "2", "--requests", "4", "--warmup", "1", "--single-stream-requests", "2",
+                "--prompt-tokens", "8", "--output-tokens", "4", "--threads", "1", "--kv-cache-mb", "8", "--json");
+
+        assertThat(r.path("engine").path("num_succeeded").asInt()).as(r.path("engine").toString()).isEqualTo(4);
+        assertThat(r.path("engine").path("output_tokens").asLong()).isEqualTo(16);
+        assertThat(r.path("engine").path("run").path("target").asString()).isEqualTo("in-process:stories260K.gguf");
+        assertThat(r.path("http").path("num_succeeded").asInt()).isEqualTo(4);
+        assertThat(r.path("engine_single").path("num_requests").asInt()).isEqualTo(2);
+        assertThat(r.path("http_single").path("num_requests").asInt()).isEqualTo(2);
+        assertThat(r.path("throughput_ratio").asDouble()).isPositive();
+        assertThat(r.path("throughput_cost").asDouble()).isEqualTo(1 - r.path("throughput_ratio").asDouble());
+        assertThat(r.path("ttft_p50_added_ms").isNumber()).isTrue();
+        assertThat(r.path("single_stream_ttft_p50_added_ms").isNumber()).isTrue();
+        // The HTTP side sent the engine side's prompts: 1 warm-up + 4 + 2 one at a time.
+        assertThat(server.bodies()).hasSize(7);
+    }
+
+    @Test
+    void theInProcessTargetTokenizesLikeTheGatewayAndStreamsEveryToken() throws Exception {
+        Path file = SharedFiles.require("models/stories260K.gguf");
+        try (LoadedModel model = LoadedModel.load(file);
+                Engine engine = Engine.start(model, EngineConfig.defaults().withNumThreads(1).withKvCacheBytes(8L << 20)
+                        .withMaxContextTokens(model.config().contextLength()))) {
+            InProcessEngineTarget target = new InProcessEngineTarget(model, engine, OpenAiHttpTarget.Endpoint.COMPLETIONS, 0);
+            PlannedRequest request = new PlannedRequest(1, null, "Once upon a time", 6);
+            int[] tokens = target.promptTokens(request);
+            assertThat(tokens).startsWith(model.tokenizer().bosId());
+            RequestRecord record = target.send(request, new TenantSpec("t", "", new TenantSpec.Users(1))).completion().join();
+            assertThat(record.succeeded()).as(String.valueOf(record.errorMessage())).isTrue();
+            assertThat(record.tenantIndex()).isEqualTo(1);
+            assertThat(record.outputTokens()).isEqualTo(6);
+            assertThat(record.promptTokens()).isEqualTo(tokens.length);
+            assertThat(record.hasFirstToken()).isTrue();
+
+            RequestRecord tooLong = target.send(new PlannedRequest(0, null, "x", 1_000_000),
+                    new TenantSpec("t", "", new TenantSpec.Users(1))).completion().join();
+            assertThat(tooLong.outcome()).isEqualTo("invalid_request");
+        }
+    }
+
+    @Test
+    void fairnessRunsTheVictimAloneThenBesideTheFlooders() throws Exception {
+        JsonNode r = runJson("loadgen", "fairness", "--url", server.baseUrl().toString(), "--model", FakeOpenAiServer.MODEL,
+                "--victim", "quiet:sk-one:40", "--flooder", "flood:sk-two:users=2", "--duration", "0.3",
+                "--prompt-tokens", "8", "--output-tokens", "2", "--json");
+
+        assertThat(r.path("victim").asString()).isEqualTo("quiet");
+        assertThat(r.path("alone").path("tenants").size()).isEqualTo(1);
+        assertThat(r.path("flooded").path("tenants").size()).isEqualTo(2);
+        assertThat(r.path("flooded").path("tenants").get(1).path("num_requests").asInt()).isPositive();
+        assertThat(r.path("victim_ttft_p99_alone_ms").asDouble()).isPositive();
+        assertThat(r.path("ratio").asDouble()).isPositive();
+        assertThat(r.path("target_max_ratio").asDouble()).isEqualTo(2.0);
+        List<String> aloneUsers = server.authorizations().subList(0, r.path("alone").path("num_requests").asInt());
+        assertThat(aloneUsers).containsOnly("Bearer sk-one");
+    }
+}
