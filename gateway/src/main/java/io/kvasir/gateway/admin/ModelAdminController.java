@@ -196,7 +196,7 @@ public class ModelAdminController {
         ModelInfo info = deployment.info();
         List<InstanceView> instances = deployment.instances().stream().map(InstanceView::of).toList();
         return new ModelView(deployment.name(), info.file().toString(), info.architecture(), info.contextLength(),
-                store.current(deployment.name()).version(), instances);
+                store.storedVersion(deployment.name()).orElse(null), instances);
     }
 
     /** The body of a load. */
@@ -227,10 +227,10 @@ public class ModelAdminController {
      * @param file the GGUF file it serves
      * @param architecture the GGUF architecture
      * @param contextLength tokens a request may span
-     * @param profileVersion the stored profile version in effect
+     * @param profileVersion the stored profile version in effect; null for a model started around the profile store
      * @param instances its engine instances, the serving one first
      */
-    public record ModelView(String name, String file, String architecture, int contextLength, long profileVersion,
+    public record ModelView(String name, String file, String architecture, int contextLength, @Nullable Long profileVersion,
             List<InstanceView> instances) {
     }
 

@@ -71,6 +71,11 @@ public class ProfileStore {
         return versions.current(model).orElseThrow(() -> notServed(model));
     }
 
+    /** The stored version in effect of a model, if it has one (a model deployed around the store has none). */
+    public Optional<Long> storedVersion(String model) {
+        return versions.current(model).map(ProfileVersion::version);
+    }
+
     /** The newest {@code limit} versions, newest first; 404 when the model is not served. */
     public List<ProfileVersion> history(String model, int limit) {
         deployment(model);
