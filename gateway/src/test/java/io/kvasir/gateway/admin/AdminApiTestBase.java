@@ -4,50 +4,47 @@ import io.kvasir.engine.testing.SharedFiles;
 import io.kvasir.gateway.security.AdminAuthenticator;
 import io.kvasir.gateway.store.AdminUserRecord;
 import io.kvasir.gateway.store.AdminUserRepository;
+import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The running gateway (H2 store) serving stories260K as {@code stories}, with admins {@code admin}, {@code alice} and
- * {@code bob}, a demo tenant key, and the strategies report read from a temporary file. Subclasses share one
- * application context; each test loads its own models through the API so that their versions do not mix.
+ * The running gateway ({@link GatewayIntegrationTest}: H2 store, known admin password and demo key) serving
+ * stories260K as {@code stories}, with two more admins, {@code alice} and {@code bob}, and the strategies report
+ * read from a temporary file. Subclasses share one application context; each test loads its own models through
+ * the API so that their versions do not mix.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kvasir.bootstrap.admin-password=" + AdminApiTestBase.ADMIN_PASSWORD,
-        "kvasir.bootstrap.demo-tenant-key=" + AdminApiTestBase.TENANT_KEY,
-        "kvasir.models[0].name=stories", "kvasir.models[0].file=stories260K.gguf", "kvasir.models[0].threads=1",
-        "kvasir.models[0].kv-cache-memory=8MB", "kvasir.models[0].context-length=256",
+@TestPropertySource(properties = {
+        // Longer than any test: an idle pooled connection closed by the server as a client reuses it resets.
+        "kvasir.server.request-head-timeout=5m",
+        "kvasir.models[0].name=stories", "kvasir.models[0].file=stories260K.gguf",
+        "kvasir.models[0].threads=1", "kvasir.models[0].kv-cache-memory=8MB", "kvasir.models[0].context-length=256",
         "kvasir.models[0].max-running-requests=8", "kvasir.models[0].max-waiting-requests=64"})
-abstract class AdminApiTestBase {
+abstract class AdminApiTestBase extends GatewayIntegrationTest {
 
-    static final String ADMIN_PASSWORD = "admin-secret-for-admin-api-tests";
-    static final String TENANT_KEY = "kv-AdminApiTestsDemoTenantKey00000000001";
+    static final String TENANT_KEY = DEMO_KEY;
     static final Path MODEL_DIR = SharedFiles.require("models/stories260K.gguf").getParent();
     static final Path STRATEGIES_REPORT = temporaryDirectory().resolve("strategies.json");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    @LocalServerPort
-    int port;
+    private WebTestClient http;
     @Autowired
     AdminUserRepository adminUsers;
     @Autowired
@@ -70,7 +67,8 @@ abstract class AdminApiTestBase {
     }
 
     @BeforeEach
-    void ensureAdmins() {
+    void connectAndEnsureAdmins() {
+        http = newClient().mutate().responseTimeout(TIMEOUT).build();
         for (String name : List.of("alice", "bob")) {
             if (adminUsers.findByName(name).blockOptional(TIMEOUT).isEmpty()) {
                 Instant now = Instant.now();
@@ -80,27 +78,19 @@ abstract class AdminApiTestBase {
         }
     }
 
-    /** A client without credentials. */
+    /** This test's client, without credentials. */
     WebTestClient anonymous() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(TIMEOUT).build();
+        return http;
     }
 
-    /** A client authenticated as the bootstrap admin. */
+    /** This test's client as the bootstrap admin. */
     WebTestClient admin() {
-        return as("admin", ADMIN_PASSWORD);
+        return asAdmin(http);
     }
 
-    /** A client authenticated as {@code alice} or {@code bob}. */
+    /** This test's client as {@code alice} or {@code bob}. */
     WebTestClient as(String name) {
-        return as(name, name + "-password");
-    }
-
-    private WebTestClient as(String name, String password) {
-        return anonymous().mutate().defaultHeader(HttpHeaders.AUTHORIZATION, basic(name, password)).build();
-    }
-
-    static String basic(String name, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, basic(name, name + "-password")).build();
     }
 
     /** A small stories260K profile with {@code codec}: one thread, 8 MiB of KV, 256 tokens of context. */

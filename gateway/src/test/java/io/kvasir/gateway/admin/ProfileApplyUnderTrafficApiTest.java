@@ -132,11 +132,8 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
 
     /** A key of a tenant without rate limits, so the generators are never refused. */
     private String tenantKey() {
-        Map<?, ?> created = admin().post().uri("/admin/api/tenants").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"name\":\"Apply Under Traffic\",\"limits\":{\"requests_per_minute\":0,"
-                        + "\"tokens_per_minute\":0,\"max_concurrent\":16,\"max_queued\":64}}")
-                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
-        return (String) ((Map<?, ?>) created.get("key")).get("secret");
+        return secretOf(createTenant(anonymous(), "{\"name\":\"Apply Under Traffic\",\"limits\":{\"requests_per_minute\":0,"
+                + "\"tokens_per_minute\":0,\"max_concurrent\":16,\"max_queued\":64}}"));
     }
 
     /** Each prompt's text streamed by {@code /v1/completions} from {@code model}. */

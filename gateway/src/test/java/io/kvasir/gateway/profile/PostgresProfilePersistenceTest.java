@@ -1,6 +1,6 @@
 package io.kvasir.gateway.profile;
 
-import io.kvasir.gateway.testsupport.PostgresForTests;
+import io.kvasir.gateway.testsupport.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PostgresProfilePersistenceTest extends ProfilePersistenceScenario {
 
-    private static PostgresForTests postgres;
+    private static PostgresTestDatabase postgres;
 
     @BeforeAll
     static void database() {
-        postgres = PostgresForTests.start();
+        postgres = PostgresTestDatabase.create();
     }
 
     @AfterAll
@@ -28,6 +28,10 @@ class PostgresProfilePersistenceTest extends ProfilePersistenceScenario {
 
     @Override
     List<String> storeArgs(Path dir) {
-        return List.of(postgres.springArgs());
+        String jdbc = postgres.jdbcUrl();
+        return List.of("--spring.r2dbc.url=r2dbc:" + jdbc.substring("jdbc:".length()),
+                "--spring.r2dbc.username=" + postgres.user(), "--spring.r2dbc.password=" + postgres.password(),
+                "--spring.flyway.url=" + jdbc, "--spring.flyway.user=" + postgres.user(),
+                "--spring.flyway.password=" + postgres.password());
     }
 }
