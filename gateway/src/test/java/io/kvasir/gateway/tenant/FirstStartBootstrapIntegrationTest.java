@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvasir.gateway.KvasirGatewayApplication;
-import io.kvasir.gateway.testsupport.InMemoryStoreForTests;
+import io.kvasir.gateway.testing.InMemoryStoreForTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
