@@ -309,10 +309,12 @@ public final class ModelDeployment implements ModelEngine {
             instance.closing = true;
         }
         Thread.ofVirtual().name("kvasir-drain-" + name + "-" + instance.id).start(() -> {
-            instance.close();
-            synchronized (lock) {
-                retired.remove(instance);
-            }
+            // off the list before the apply settles, so whoever waited on it sees the instance gone
+            instance.close(() -> {
+                synchronized (lock) {
+                    retired.remove(instance);
+                }
+            });
             log.info("model {}: instance {} drained and closed", name, instance.id);
         });
     }
@@ -342,13 +344,23 @@ public final class ModelDeployment implements ModelEngine {
         }
 
         void close() {
+            close(() -> {
+            });
+        }
+
+        /** Closes the engine once, then runs {@code beforeSettling}, then completes {@link #closed}. */
+        void close(Runnable beforeSettling) {
             if (closeOnce.compareAndSet(false, true)) {
                 try {
                     engine.close();
                 } catch (RuntimeException e) {
                     log.warn("closing engine instance {} failed", id, e);
                 } finally {
-                    closed.complete(null);
+                    try {
+                        beforeSettling.run();
+                    } finally {
+                        closed.complete(null);
+                    }
                 }
             }
         }

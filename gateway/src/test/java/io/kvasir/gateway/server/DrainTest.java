@@ -37,7 +37,7 @@ class DrainTest extends GatewayTestBase {
 
     @Test
     void drainRefusesNewWorkFinishesShortWorkAndEndsLongWorkWithAFinalEvent() throws Exception {
-        Http http = new Http(baseUrl());
+        Http http = http();
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<Stream<String>>> longStream = client.sendAsync(post(
                 "{\"model\":\"" + EMBEDDED + "\",\"prompt\":\"Once\",\"max_tokens\":900,\"ignore_eos\":true,\"stream\":true}"),
@@ -77,7 +77,7 @@ class DrainTest extends GatewayTestBase {
         assertThat(error.get("code").asString()).isEqualTo("server_shutting_down");
         assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
 
-        awaitTrue(() -> admission.numHeld() == 0, "every permit is released");
+        awaitAdmissionIdle();
         awaitTrue(() -> engine(EMBEDDED).stats().numRunning() + engine(EMBEDDED).stats().numWaiting() == 0,
                 "the cut generation's engine request is gone");
         EngineStats stats = engine(EMBEDDED).stats();
@@ -91,6 +91,7 @@ class DrainTest extends GatewayTestBase {
 
     private HttpRequest post(String body) {
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/completions")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + DEMO_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

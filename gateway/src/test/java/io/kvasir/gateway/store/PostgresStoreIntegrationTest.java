@@ -2,8 +2,8 @@ package io.kvasir.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
-import io.kvasir.gateway.testsupport.PostgresTestDatabase;
+import io.kvasir.gateway.testing.GatewayTestBase;
+import io.kvasir.gateway.testing.PostgresTestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,7 +28,7 @@ import reactor.core.publisher.Flux;
  */
 @ActiveProfiles("postgres")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class PostgresStoreIntegrationTest extends GatewayIntegrationTest {
+class PostgresStoreIntegrationTest extends GatewayTestBase {
 
     private static PostgresTestDatabase database;
 
