@@ -1,13 +1,9 @@
 package io.kvasir.gateway.admin;
 
-import io.kvasir.engine.testing.SharedFiles;
 import io.kvasir.gateway.security.AdminAuthenticator;
 import io.kvasir.gateway.store.AdminUserRecord;
 import io.kvasir.gateway.store.AdminUserRepository;
-import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.kvasir.gateway.testing.GatewayTestBase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,57 +14,38 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The running gateway ({@link GatewayIntegrationTest}: H2 store, known admin password and demo key) serving
- * stories260K as {@code stories}, with two more admins, {@code alice} and {@code bob}, and the strategies report
- * read from a temporary file. Subclasses share one application context; each test loads its own models through
- * the API so that their versions do not mix.
+ * The admin API tests' view of the shared test gateway ({@link GatewayTestBase}: stories260K, the embedded model,
+ * in-memory store, admin and demo key): two more admins, {@code alice} and {@code bob}, and helpers for profiles
+ * and models. Each test loads its own models through the API so that their versions do not mix with another
+ * test's; the strategies report is read from its default place, {@code target/eval/strategies.json}.
  */
-@TestPropertySource(properties = {
-        // Longer than any test: an idle pooled connection closed by the server as a client reuses it resets.
-        "kvasir.server.request-head-timeout=5m",
-        "kvasir.models[0].name=stories", "kvasir.models[0].file=stories260K.gguf",
-        "kvasir.models[0].threads=1", "kvasir.models[0].kv-cache-memory=8MB", "kvasir.models[0].context-length=256",
-        "kvasir.models[0].max-running-requests=8", "kvasir.models[0].max-waiting-requests=64"})
-abstract class AdminApiTestBase extends GatewayIntegrationTest {
+abstract class AdminApiTestBase extends GatewayTestBase {
 
     static final String TENANT_KEY = DEMO_KEY;
-    static final Path MODEL_DIR = SharedFiles.require("models/stories260K.gguf").getParent();
-    static final Path STRATEGIES_REPORT = temporaryDirectory().resolve("strategies.json");
+    static final Path STRATEGIES_REPORT = Path.of("target", "eval", "strategies.json");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** Pooled connections are dropped before the server closes them as idle (10 s), so none is reused as it closes. */
+    private static final ConnectionProvider CONNECTIONS = ConnectionProvider.builder("admin-api-tests")
+            .maxIdleTime(Duration.ofSeconds(5)).build();
 
-    private WebTestClient http;
     @Autowired
     AdminUserRepository adminUsers;
     @Autowired
     AdminAuthenticator authenticator;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("kvasir.model-dirs[0]", MODEL_DIR::toString);
-        registry.add("kvasir.admin.strategies-report", STRATEGIES_REPORT::toString);
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            Path dir = Files.createTempDirectory("kvasir-admin-api-test");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private WebTestClient http;
 
     @BeforeEach
     void connectAndEnsureAdmins() {
-        http = newClient().mutate().responseTimeout(TIMEOUT).build();
+        http = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(CONNECTIONS)))
+                .baseUrl(baseUrl()).responseTimeout(TIMEOUT).build();
         for (String name : List.of("alice", "bob")) {
             if (adminUsers.findByName(name).blockOptional(TIMEOUT).isEmpty()) {
                 Instant now = Instant.now();
@@ -93,7 +70,7 @@ abstract class AdminApiTestBase extends GatewayIntegrationTest {
         return http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, basic(name, name + "-password")).build();
     }
 
-    /** A small stories260K profile with {@code codec}: one thread, 8 MiB of KV, 256 tokens of context. */
+    /** A small stories260K profile with {@code codec}: one thread, 8 MiB of KV. */
     static Map<String, Object> profile(String codec) {
         Map<String, Object> plugins = new LinkedHashMap<>();
         plugins.put("codec", Map.of("name", codec));
@@ -102,7 +79,6 @@ abstract class AdminApiTestBase extends GatewayIntegrationTest {
         profile.put("plugins", plugins);
         profile.put("kvCacheBytes", 8L << 20);
         profile.put("threads", 1);
-        profile.put("contextLength", 256);
         profile.put("maxRunningRequests", 8);
         profile.put("maxWaitingRequests", 64);
         return profile;

@@ -24,14 +24,14 @@ class AdminProfilesApiTest extends AdminApiTestBase {
     @Test
     void theConfiguredModelIsListedWithItsInstanceAndTheVersionItsPropertiesBecame() {
         admin().get().uri("/admin/api/models").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$[?(@.name == 'stories')].architecture").isEqualTo("llama")
-                .jsonPath("$[?(@.name == 'stories')].contextLength").isEqualTo(128)
-                .jsonPath("$[?(@.name == 'stories')].profileVersion").isEqualTo(1)
-                .jsonPath("$[?(@.name == 'stories')].instances[0].state").isEqualTo("serving");
-        admin().get().uri("/admin/api/models/stories/profile").exchange().expectStatus().isOk()
+                .jsonPath("$[?(@.name == 'stories260K')].architecture").isEqualTo("llama")
+                .jsonPath("$[?(@.name == 'stories260K')].contextLength").isEqualTo(128)
+                .jsonPath("$[?(@.name == 'stories260K')].profileVersion").isEqualTo(1)
+                .jsonPath("$[?(@.name == 'stories260K')].instances[0].state").isEqualTo("serving");
+        admin().get().uri("/admin/api/models/stories260K/profile").exchange().expectStatus().isOk()
                 .expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
                 .expectBody()
-                .jsonPath("$.model").isEqualTo("stories")
+                .jsonPath("$.model").isEqualTo(STORIES)
                 .jsonPath("$.version").isEqualTo(1)
                 .jsonPath("$.change").isEqualTo("initial")
                 .jsonPath("$.updatedBy").isEqualTo("kvasir")
@@ -102,7 +102,7 @@ class AdminProfilesApiTest extends AdminApiTestBase {
                  "plugins": {"codec": {"name": "int3"},
                              "eviction": {"name": "streaming", "config": {"budget_tokens": -5}}}}
                 """;
-        admin().post().uri("/admin/api/models/stories/profile/validate").contentType(MediaType.APPLICATION_JSON)
+        admin().post().uri("/admin/api/models/stories260K/profile/validate").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(invalid).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.valid").isEqualTo(false)
                 .jsonPath("$.problems[*].field").value(fields -> assertThat(list(fields)).containsExactlyInAnyOrder(
@@ -110,15 +110,15 @@ class AdminProfilesApiTest extends AdminApiTestBase {
                         "plugins.eviction.config.budget_tokens", "plugins.eviction"))
                 .jsonPath("$.problems[?(@.field == 'plugins.codec')].message")
                 .value(m -> assertThat(m.toString()).contains("unknown kv-codec plugin 'int3'").contains("int8"));
-        admin().post().uri("/admin/api/models/stories/profile/validate").contentType(MediaType.APPLICATION_JSON)
+        admin().post().uri("/admin/api/models/stories260K/profile/validate").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json(profile("int8"))).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.valid").isEqualTo(true).jsonPath("$.problems.length()").isEqualTo(0);
         // Applying it is refused with the same problems, and nothing changes.
-        put(admin(), "stories", 1, with(profile("int8"), "blockSize", 0)).expectStatus().isBadRequest().expectBody()
+        put(admin(), STORIES, 1, with(profile("int8"), "blockSize", 0)).expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.error.code").isEqualTo("invalid_profile")
                 .jsonPath("$.error.param").isEqualTo("blockSize")
                 .jsonPath("$.error.problems[0].message").isEqualTo("must be in 1..1024, got 0");
-        admin().get().uri("/admin/api/models/stories/profile").exchange().expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
+        admin().get().uri("/admin/api/models/stories260K/profile").exchange().expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.gateway.engine.GenerationEvent;
-import io.kvasir.gateway.engine.ModelCatalog;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -30,16 +28,13 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
 
     private static final SamplingParams GREEDY = SamplingParams.builder().temperature(0).maxTokens(8).ignoreEos(true).build();
 
-    @Autowired
-    ModelCatalog catalog;
-
     @ParameterizedTest
-    @CsvSource({"GET, /admin/api/models", "POST, /admin/api/models", "GET, /admin/api/models/stories",
-            "DELETE, /admin/api/models/stories", "GET, /admin/api/models/stories/profile",
-            "PUT, /admin/api/models/stories/profile", "POST, /admin/api/models/stories/profile/validate",
-            "POST, /admin/api/models/stories/profile/diff", "GET, /admin/api/models/stories/profile/history",
-            "POST, /admin/api/models/stories/profile/rollback", "GET, /admin/api/plugins", "GET, /admin/api/stats",
-            "GET, /admin/api/stats/stream", "GET, /admin/api/cache/stories", "GET, /admin/api/strategies"})
+    @CsvSource({"GET, /admin/api/models", "POST, /admin/api/models", "GET, /admin/api/models/stories260K",
+            "DELETE, /admin/api/models/stories260K", "GET, /admin/api/models/stories260K/profile",
+            "PUT, /admin/api/models/stories260K/profile", "POST, /admin/api/models/stories260K/profile/validate",
+            "POST, /admin/api/models/stories260K/profile/diff", "GET, /admin/api/models/stories260K/profile/history",
+            "POST, /admin/api/models/stories260K/profile/rollback", "GET, /admin/api/plugins", "GET, /admin/api/stats",
+            "GET, /admin/api/stats/stream", "GET, /admin/api/cache/stories260K", "GET, /admin/api/strategies"})
     void noCredentialsGet401AndATenantKeyGets403(String method, String path) {
         request(anonymous(), method, path).exchange().expectStatus().isUnauthorized()
                 .expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, v -> assertThat(v).startsWith("Basic"))
@@ -49,8 +44,8 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
     }
 
     @ParameterizedTest
-    @CsvSource({"POST, /admin/api/models", "DELETE, /admin/api/models/stories", "PUT, /admin/api/models/stories/profile",
-            "POST, /admin/api/models/stories/profile/rollback"})
+    @CsvSource({"POST, /admin/api/models", "DELETE, /admin/api/models/stories260K", "PUT, /admin/api/models/stories260K/profile",
+            "POST, /admin/api/models/stories260K/profile/rollback"})
     void crossOriginChangesAreRefusedAndChangeNothing(String method, String path) {
         request(admin(), method, path).header(HttpHeaders.ORIGIN, "https://evil.example")
                 .header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
@@ -59,13 +54,13 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
         request(admin(), method, path).header("Sec-Fetch-Site", "cross-site").header(HttpHeaders.IF_MATCH, "\"1\"")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(json(Map.of("version", 1))).exchange()
                 .expectStatus().isForbidden();
-        admin().get().uri("/admin/api/models/stories/profile").exchange().expectStatus().isOk()
+        admin().get().uri("/admin/api/models/stories260K/profile").exchange().expectStatus().isOk()
                 .expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
     }
 
     @Test
     void aSameOriginChangeFromTheBrowserPasses() {
-        admin().post().uri("/admin/api/models/stories/profile/validate").header(HttpHeaders.ORIGIN, "http://localhost:" + port)
+        admin().post().uri("/admin/api/models/stories260K/profile/validate").header(HttpHeaders.ORIGIN, baseUrl())
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(json(profile("f32"))).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.valid").isEqualTo(true);
     }
@@ -88,6 +83,7 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
 
     @Test
     void theStrategiesReportIsServedWhenThereIsOne() throws Exception {
+        Files.createDirectories(STRATEGIES_REPORT.getParent());
         Files.deleteIfExists(STRATEGIES_REPORT);
         admin().get().uri("/admin/api/strategies").exchange().expectStatus().isNotFound()
                 .expectBody().jsonPath("$.error.code").isEqualTo("strategies_report_not_found");
@@ -103,7 +99,7 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
 
     @Test
     void theStatsStreamDeliversAStatsEventEverySecond() {
-        generate("stories", "stats-1", prompt(40));
+        generate(STORIES, "stats-1", prompt(40));
         List<ServerSentEvent<Map<String, Object>>> events = admin().get().uri("/admin/api/stats/stream")
                 .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
@@ -112,7 +108,7 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
         assertThat(events).hasSize(2).allSatisfy(event -> {
             assertThat(event.event()).isEqualTo("stats");
             @SuppressWarnings("unchecked")
-            Map<String, Object> stories = (Map<String, Object>) ((Map<?, ?>) event.data().get("models")).get("stories");
+            Map<String, Object> stories = (Map<String, Object>) ((Map<?, ?>) event.data().get("models")).get(STORIES);
             assertThat(stories).containsKeys("tokensPerSecond", "requestsPerSecond", "ttftMs", "itlMs", "kvBlocksUsed",
                     "kvBlocksFree", "kvBlocksCached", "prefixHitRate", "preemptions", "queueDepth", "running", "waiting");
             assertThat(((Number) stories.get("kvBlocksFree")).intValue()).isPositive();
@@ -125,7 +121,7 @@ class AdminSurfaceApiTest extends AdminApiTestBase {
         Instant second = Instant.parse((String) events.get(1).data().get("time"));
         assertThat(second).isAfter(first);
         admin().get().uri("/admin/api/stats").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.models.stories.instances").isEqualTo(1);
+                .jsonPath("$.models.stories260K.instances").isEqualTo(1);
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.kvasir.api.FinishReason;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.gateway.engine.GenerationEvent;
-import io.kvasir.gateway.engine.ModelCatalog;
 import io.kvasir.gateway.engine.ModelEngine;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,9 +38,6 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
     private static final SamplingParams GREEDY = SamplingParams.builder().temperature(0).maxTokens(24).ignoreEos(true).build();
     private static final String[] TEXTS = {"Once upon a time", "The little dog", "Lily and Tom went to the park",
             "One day, a bird"};
-
-    @Autowired
-    ModelCatalog catalog;
 
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicInteger numServed = new AtomicInteger();
@@ -111,7 +106,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
     }
 
     private int[][] prompts() {
-        ModelEngine stories = catalog.find("stories").orElseThrow();
+        ModelEngine stories = catalog.find(STORIES).orElseThrow();
         int[][] prompts = new int[TEXTS.length][];
         for (int p = 0; p < TEXTS.length; p++) {
             prompts[p] = stories.tokenize(TEXTS[p], true);

@@ -1,6 +1,6 @@
 package io.kvasir.gateway.profile;
 
-import io.kvasir.gateway.testsupport.PostgresTestDatabase;
+import io.kvasir.gateway.testing.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
