@@ -15,14 +15,16 @@ shift
 [ -f "$model" ] || { echo "$0: $model: no such file" >&2; exit 2; }
 model="$(cd "$(dirname "$model")" && pwd)/$(basename "$model")"
 port="${KVASIR_PORT:-18080}"
-key="${KVASIR_DEMO_TENANT_KEY:-kv-overhead-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}"
+key="${KVASIR_DEMO_TENANT_KEY:-kv-overhead-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
+# A fresh home, so the gateway's store is new and takes this demo key (an existing store keeps its own).
+home="$(mktemp -d "${TMPDIR:-/tmp}/kvasir-http-overhead-home.XXXXXX")"
 log="${TMPDIR:-/tmp}/kvasir-http-overhead-gateway.log"
 
 # shellcheck disable=SC2086
-KVASIR_DEMO_TENANT_KEY="$key" "$root/kvasir" serve --port "$port" --model "$model" \
+KVASIR_HOME="$home" KVASIR_DEMO_TENANT_KEY="$key" "$root/kvasir" serve --port "$port" --model "$model" \
   "--kvasir.model-dirs[0]=$(dirname "$model")" ${KVASIR_GATEWAY_ARGS:-} >"$log" 2>&1 &
 gateway=$!
-trap 'kill "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true' EXIT
+trap 'kill "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$home"' EXIT
 
 echo "http-overhead: waiting for the gateway on port $port (log: $log) ..." >&2
 for _ in $(seq 1 600); do

@@ -3,14 +3,11 @@ package io.kvasir.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvasir.gateway.engine.ModelCatalog;
+import io.kvasir.gateway.testing.ServeDefaultsGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
-import io.kvasir.gateway.testing.TestTenancy;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestTenancy.class)
+@ServeDefaultsGateway
 class GatewayContextTest {
 
     @Autowired

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** Writes a synthetic model (random weights) of a realistic shape. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Write a synthetic Llama model with random weights, to run and benchmark without downloads.")
+        description = "Write a synthetic Llama (or Qwen2) model with random weights, to run and benchmark without downloads.")
 final class SynthCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -51,6 +51,10 @@ final class SynthCommand implements Callable<Integer> {
             description = "Tensor type: f32, f16, bf16, q8_0, q4_0 (default: ${DEFAULT-VALUE}).")
     String type;
 
+    @Option(names = "--arch", defaultValue = "llama", paramLabel = "ARCH",
+            description = "Architecture: llama, or qwen2 (Q/K/V biases, NeoX RoPE) (default: ${DEFAULT-VALUE}).")
+    String architecture;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -73,7 +77,7 @@ final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown tensor type '" + type + "' (use f32, f16, bf16, q8_0 or q4_0)");
         }
         long start = System.nanoTime();
-        new SyntheticModelWriter(modelShape, ggmlType, seed).write(out);
+        new SyntheticModelWriter(modelShape, ggmlType, seed, architecture).write(out);
         spec.commandLine().getOut().printf("wrote %s: %s, %,d parameters, %s, %,d bytes in %.1f s%n", out,
                 modelShape.name(), modelShape.numParameters(), ggmlType, Files.size(out), (System.nanoTime() - start) / 1e9);
         return 0;

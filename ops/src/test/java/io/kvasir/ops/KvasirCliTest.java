@@ -103,6 +103,23 @@ class KvasirCliTest {
     }
 
     @Test
+    void synthWritesAQwen2ModelThatGenerateRuns(@TempDir Path dir) {
+        Path file = dir.resolve("qwen2.gguf");
+        Result synth = run("synth", "--arch", "qwen2", "--dim", "64", "--layers", "2", "--heads", "4", "--kv-heads", "2",
+                "--ffn", "128", "--vocab", "400", "--context", "128", "--type", "f16", "--out", file.toString());
+        assertThat(synth.status()).as(synth.err()).isZero();
+        Result inspect = run("inspect", "--model", file.toString(), "--tensors");
+        assertThat(inspect.status()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("qwen2").contains("blk.0.attn_q.bias");
+        Result generate = run("generate", "--model", file.toString(), "--prompt", "hello", "--max-tokens", "5",
+                "--seed", "1", "--ignore-eos", "--json");
+        assertThat(generate.status()).as(generate.err()).isZero();
+        Result unknown = run("synth", "--arch", "gemma", "--shape", "tiny", "--out", dir.resolve("x.gguf").toString());
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("llama or qwen2, not gemma");
+    }
+
+    @Test
     void pluginsListsEveryKindWithItsStrategies() {
         Result plugins = run("plugins");
         assertThat(plugins.status()).isZero();

@@ -16,6 +16,7 @@ public final class HeavyHitterProvider implements EvictionPolicyProvider {
 
     public static final String NAME = "h2o";
     public static final String RECENT_FRACTION = "recent_fraction";
+    public static final String SCORE = "score";
 
     @Override
     public String name() {
@@ -33,11 +34,16 @@ public final class HeavyHitterProvider implements EvictionPolicyProvider {
         List<ConfigField> fields = new ArrayList<>(EvictionBudget.configFields());
         fields.add(ConfigField.decimal(RECENT_FRACTION, 0.5, 0.0, 1.0, "fraction",
                 "Share of the budget kept for the most recent positions; the rest goes to heavy hitters."));
+        fields.add(ConfigField.choice(SCORE, "mean", List.of("mean", "sum"),
+                "How heavy hitters are ranked: attention per query that saw the position (mean), or accumulated over "
+                        + "all of them (sum, the paper's statistic, which favours old positions)."));
         return new ConfigSchema(fields);
     }
 
     @Override
     public EvictionPolicy create(PluginConfig config) {
-        return new HeavyHitterPolicy(EvictionBudget.fromConfig(config), config.getDouble(RECENT_FRACTION));
+        HeavyHitterPolicy.Scoring scoring = config.getString(SCORE).equals("sum")
+                ? HeavyHitterPolicy.Scoring.SUM : HeavyHitterPolicy.Scoring.MEAN;
+        return new HeavyHitterPolicy(EvictionBudget.fromConfig(config), config.getDouble(RECENT_FRACTION), scoring);
     }
 }

@@ -28,7 +28,7 @@ class EvictionReferenceTest {
 
     /** A random configuration; the budget fraction is whole per mille so the reference can compute it exactly. */
     record Config(String policy, int budgetTokens, int budgetPermille, int evictChunk, int sinkTokens,
-            double recentFraction, int window, int kernelSize, String pooling) {
+            double recentFraction, String score, int window, int kernelSize, String pooling) {
 
         EvictionPolicy create() {
             EvictionPolicyProvider provider = switch (policy) {
@@ -44,7 +44,7 @@ class EvictionReferenceTest {
                     "budget_fraction", budgetPermille / 1000.0, "evict_chunk", evictChunk));
             switch (policy) {
                 case "streaming" -> values.addAll(List.of("sink_tokens", sinkTokens));
-                case "h2o" -> values.addAll(List.of("recent_fraction", recentFraction));
+                case "h2o" -> values.addAll(List.of("recent_fraction", recentFraction, "score", score));
                 default -> values.addAll(List.of("window", window, "kernel_size", kernelSize, "pooling", pooling));
             }
             return EvictionFixtures.policy(provider, values.toArray());
@@ -58,6 +58,7 @@ class EvictionReferenceTest {
                     random.nextInt(4) == 0 ? 0 : random.nextInt(40),
                     random.nextInt(4) == 0 ? 0 : random.nextInt(12),
                     random.nextInt(5) == 0 ? random.nextInt(2) : random.nextInt(101) / 100.0,
+                    random.nextBoolean() ? "mean" : "sum",
                     1 + random.nextInt(random.nextBoolean() ? 8 : 64),
                     1 + 2 * random.nextInt(6),
                     random.nextBoolean() ? "avg" : "max");
@@ -106,6 +107,9 @@ class EvictionReferenceTest {
                         scores.set(i, scores.get(i) + score(scoreKind, random));
                     }
                     scores.add(score(scoreKind, random));
+                } else if (config.policy().equals("snapkv")) {
+                    // Only prompt tokens collect SnapKV's statistic: generated slots score zero.
+                    scores.add(0f);
                 } else {
                     scores.replaceAll(s -> score(scoreKind, random));
                     scores.add(score(scoreKind, random));
@@ -187,14 +191,21 @@ class EvictionReferenceTest {
             case "h2o" -> {
                 int numRecent = (int) Math.min(budget, Math.round(config.recentFraction() * budget));
                 IntStream.range(numSlots - numRecent, numSlots).forEach(kept::add);
-                kept.addAll(highest(scores, numSlots - numRecent, budget - numRecent));
+                List<Float> ranked = config.score().equals("sum") ? scores : means(positions, scores);
+                kept.addAll(highest(ranked, numSlots - numRecent, budget - numRecent));
             }
             default -> {
                 int window = config.window();
-                if (!endOfPrefill || budget < window) {
-                    int numRecent = Math.min(window, budget);
-                    IntStream.range(0, budget - numRecent).forEach(kept::add);
-                    IntStream.range(numSlots - numRecent, numSlots).forEach(kept::add);
+                if (budget < window) {
+                    IntStream.range(numSlots - budget, numSlots).forEach(kept::add);
+                } else if (!endOfPrefill) {
+                    int numPromptSlots = 0;
+                    while (numPromptSlots < numSlots && scores.get(numPromptSlots) > 0f) {
+                        numPromptSlots++;
+                    }
+                    int numOldest = Math.min(numPromptSlots, budget - window);
+                    IntStream.range(0, numOldest).forEach(kept::add);
+                    IntStream.range(numSlots - (budget - numOldest), numSlots).forEach(kept::add);
                 } else {
                     IntStream.range(numSlots - window, numSlots).forEach(kept::add);
                     kept.addAll(highest(pooled(config, scores, numSlots - window), numSlots - window, budget - window));
@@ -202,6 +213,16 @@ class EvictionReferenceTest {
             }
         }
         return new ArrayList<>(kept);
+    }
+
+    /** Each slot's score per query that attended it: the queries at its position up to the newest slot's. */
+    private static List<Float> means(List<Integer> positions, List<Float> scores) {
+        int last = positions.getLast();
+        List<Float> means = new ArrayList<>();
+        for (int i = 0; i < scores.size(); i++) {
+            means.add(scores.get(i) / (float) (last - positions.get(i) + 1));
+        }
+        return means;
     }
 
     /** The {@code k} highest-scoring of the first {@code numCandidates} slots, equal scores to the later slot. */

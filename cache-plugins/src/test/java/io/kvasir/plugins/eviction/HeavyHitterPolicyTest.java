@@ -34,12 +34,39 @@ class HeavyHitterPolicyTest {
 
     @Test
     void equalScoresKeepTheMoreRecentSlot() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum");
         float[] scores = new float[20];
         Arrays.fill(scores, 1f);
         scores[3] = 2f;
 
         assertThat(kept(h2o, scores, false)).containsExactly(3, 13, 14, 15, 16, 17, 18, 19);
+    }
+
+    @Test
+    void theMeanRanksSlotsByAttentionPerQueryWhereTheSumFavoursTheOldest() {
+        // Every query gives every slot 0.125, and slot 12 0.5: a slot at position p has been seen by 20 - p queries.
+        float[] scores = new float[20];
+        for (int p = 0; p < 20; p++) {
+            scores[p] = (20 - p) * (p == 12 ? 0.5f : 0.125f);
+        }
+        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
+        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum");
+
+        assertThat(kept(mean, scores, false)).containsExactly(12, 13, 14, 15, 16, 17, 18, 19);
+        assertThat(kept(sum, scores, false)).containsExactly(0, 1, 2, 12, 16, 17, 18, 19);
+    }
+
+    @Test
+    void theMeanCountsTheQueriesFromEachPositionToTheNewestOnes() {
+        // Gapped positions, newest 100: positions 0, 30 and 90 were seen by 101, 71 and 11 queries.
+        int[] positions = concat(new int[] {0, 30, 90}, range(96, 101));
+        float[] scores = {101 * 0.1f, 71 * 0.2f, 11 * 0.3f, 0f, 0f, 0f, 0f, 0f};
+        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0);
+        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "score", "sum");
+
+        // Three recent slots, two heavy hitters: means 0.1 < 0.2 < 0.3, sums 3.3 < 10.1 < 14.2.
+        assertThat(kept(mean, positions, scores, false)).containsExactly(1, 2, 5, 6, 7);
+        assertThat(kept(sum, positions, scores, false)).containsExactly(0, 1, 5, 6, 7);
     }
 
     @Test
@@ -62,7 +89,7 @@ class HeavyHitterPolicyTest {
     @Test
     void theRecentShareIsRoundedFromTheBudget() {
         // Half of 5 rounds up to 3 recent slots, leaving 2 for heavy hitters.
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "recent_fraction", 0.5);
+        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "recent_fraction", 0.5, "score", "sum");
         float[] scores = {9f, 0f, 8f, 0f, 7f, 0f, 0f, 0f, 0f, 0f};
 
         assertThat(kept(h2o, scores, false)).containsExactly(0, 2, 7, 8, 9);

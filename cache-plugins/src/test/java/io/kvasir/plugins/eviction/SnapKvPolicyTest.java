@@ -62,20 +62,22 @@ class SnapKvPolicyTest {
         EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 40, "evict_chunk", 4, "window", 8, "kernel_size", 1);
         int[] selected = IntStream.range(0, 32).map(i -> 2 * i).toArray();
         float[] promptScores = new float[100];
+        Arrays.fill(promptScores, 0.01f);
         for (int slot : selected) {
             promptScores[slot] = 1f;
         }
-        int[] positions = compact(range(0, 100), kept(snapKv, promptScores, true));
+        int[] prefillKept = kept(snapKv, promptScores, true);
+        int[] positions = compact(range(0, 100), prefillKept);
+        float[] scores = compact(promptScores, prefillKept);
         assertThat(positions).containsExactly(concat(selected, range(92, 100)));
 
         int numEvictions = 0;
         for (int step = 0; step < 100; step++) {
-            positions = Arrays.copyOf(positions, positions.length + 1);
             int newest = 100 + step;
+            positions = Arrays.copyOf(positions, positions.length + 1);
             positions[positions.length - 1] = newest;
-            // Decode-time scores are ignored; make them favour the slots that should go.
-            float[] scores = new float[positions.length];
-            Arrays.fill(scores, 32, positions.length - 8, 1000f);
+            // Generated tokens never receive the statistic.
+            scores = Arrays.copyOf(scores, scores.length + 1);
 
             int[] kept = kept(snapKv, positions, scores, false);
             if (kept.length < positions.length) {
@@ -83,11 +85,36 @@ class SnapKvPolicyTest {
                 assertThat(compact(positions, kept)).containsExactly(concat(selected, range(newest - 7, newest + 1)));
             }
             positions = compact(positions, kept);
+            scores = compact(scores, kept);
             assertThat(positions.length).isLessThanOrEqualTo(44);
             assertThat(positions).contains(selected).contains(newest);
         }
         // The cache reaches 45 slots five tokens after prefill and every fifth token after that.
         assertThat(numEvictions).isEqualTo(20);
+    }
+
+    @Test
+    void withAFractionBudgetThePromptSlotsStayAndTheRecentWindowGrows() {
+        EvictionPolicy snapKv = policy(PROVIDER, "budget_fraction", 0.5, "evict_chunk", 0, "window", 4, "kernel_size", 1);
+        // After prefill: 10 prompt slots kept (positive scores), then 30 generated tokens, positions 40..69.
+        int[] positions = concat(new int[] {1, 3, 5, 7, 9, 11, 36, 37, 38, 39}, range(40, 70));
+        float[] scores = new float[positions.length];
+        Arrays.fill(scores, 0, 10, 0.5f);
+
+        // Length 70, budget 35: the 10 prompt slots and the newest 25 generated tokens.
+        assertThat(compact(positions, kept(snapKv, positions, scores, false)))
+                .containsExactly(concat(new int[] {1, 3, 5, 7, 9, 11, 36, 37, 38, 39}, range(45, 70)));
+    }
+
+    @Test
+    void promptSlotsGiveWayWhenTheBudgetLeavesNoRoomForTheWindow() {
+        EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "window", 4, "kernel_size", 1);
+        int[] positions = concat(range(0, 6), range(50, 56));
+        float[] scores = new float[12];
+        Arrays.fill(scores, 0, 6, 1f);
+
+        // 6 prompt slots, budget 8, window 4: the 4 oldest prompt slots and the newest 4 slots.
+        assertThat(kept(snapKv, positions, scores, false)).containsExactly(0, 1, 2, 3, 8, 9, 10, 11);
     }
 
     @Test

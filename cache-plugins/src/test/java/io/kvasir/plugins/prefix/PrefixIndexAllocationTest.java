@@ -17,7 +17,7 @@ import io.kvasir.plugins.prefix.radix.internal.RadixPrefixIndex;
 /** Once warm, the per-request paths allocate nothing, measured per thread. */
 class PrefixIndexAllocationTest {
 
-    private static final int ROUNDS = 4;
+    private static final int ROUNDS = 8;
     private static final int BLOCK_SIZE = 16;
     private static final int NUM_PROMPTS = 32;
     private static final int NUM_BLOCKS = 8;
@@ -64,7 +64,9 @@ class PrefixIndexAllocationTest {
             allocated[round] = threads.getCurrentThreadAllocatedBytes() - before;
         }
         assertThat(checksum).isPositive();
-        assertThat(allocated[ROUNDS - 1]).as("bytes allocated per round: %s", Arrays.toString(allocated)).isZero();
+        // A JIT recompilation on a loaded machine may allocate in one round; an allocating path allocates in all.
+        assertThat(Arrays.stream(allocated, ROUNDS / 2, ROUNDS).min().orElseThrow())
+                .as("fewest bytes allocated in a late round: %s", Arrays.toString(allocated)).isZero();
     }
 
     @Test
@@ -100,7 +102,9 @@ class PrefixIndexAllocationTest {
             allocated[round] = threads.getCurrentThreadAllocatedBytes() - before;
         }
         assertThat(checksum).isPositive();
-        assertThat(allocated[ROUNDS - 1]).as("bytes allocated per round: %s", Arrays.toString(allocated)).isZero();
+        // A JIT recompilation on a loaded machine may allocate in one round; an allocating path allocates in all.
+        assertThat(Arrays.stream(allocated, ROUNDS / 2, ROUNDS).min().orElseThrow())
+                .as("fewest bytes allocated in a late round: %s", Arrays.toString(allocated)).isZero();
         index.checkInvariants();
     }
 

@@ -1,5 +1,6 @@
 package io.kvasir.engine.loop;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,10 +30,17 @@ import io.kvasir.engine.model.LlamaConfig;
 import io.kvasir.engine.model.LlamaModel;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.plugin.AbandonedThreadError;
+import io.kvasir.engine.plugin.GuardedPlugins;
+import io.kvasir.engine.plugin.PluginFailureException;
+import io.kvasir.engine.plugin.PluginGuard;
 import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.engine.plugin.PluginTimeoutException;
+import io.kvasir.engine.plugin.PluginWatchdog;
 import io.kvasir.engine.sched.PrefixCache;
 import io.kvasir.engine.sched.Request;
 import io.kvasir.engine.sched.ScheduledBatch;
+import io.kvasir.engine.sched.SharedPrefix;
 import io.kvasir.engine.sched.Scheduler;
 import io.kvasir.engine.tokenizer.Tokenizer;
 
@@ -48,6 +56,15 @@ import io.kvasir.engine.tokenizer.Tokenizer;
  *
  * <p>{@link #reconfigure} changes the policies that shape no KV pool (scheduling, eviction, preemption) and the
  * batching limits between two steps; everything else in {@link EngineConfig} is fixed for the instance's life.
+ *
+ * <p>Strategy plugins are untrusted code on the loop thread. Each call goes through a {@link PluginGuard}: a
+ * call that throws is counted and the call site falls back (the policy's default, no eviction, no prefix
+ * caching, recompute instead of swap); a KV codec that throws fails the requests of its step. A
+ * {@link PluginWatchdog} bounds every plugin call by {@link EngineConfig#pluginTimeout()}: a plugin that does
+ * not return in time is disabled (FAILED in the registry, with the reason), its call is interrupted, and the
+ * engine goes on with the fallback. A call that ignores the interrupt, or a forward pass past
+ * {@link EngineConfig#forwardTimeout()}, loses the loop: every live request ends with {@code onError}, new
+ * submissions are refused and the engine reports itself unhealthy, to be replaced.
  */
 public final class Engine implements AutoCloseable {
 
@@ -70,14 +87,19 @@ public final class Engine implements AutoCloseable {
     private final Thread loopThread;
     private final PluginRegistry registry;
     private final @Nullable TierSwapSpace swapSpace;
+    /** The prefix cache, read only for its thread-safe shared-prefix counts; null when prefix caching is off. */
+    private final @Nullable PrefixCache sharedPrefixSource;
     private final ConcurrentLinkedQueue<PendingChange> pendingChanges = new ConcurrentLinkedQueue<>();
     /** The eviction requests get at their first step; owned by the loop. Null: none. */
     private @Nullable SequenceEvictor evictor;
     private volatile LiveConfig liveConfig;
     private volatile int maxQueued;
-    private volatile String schedulingName;
-    private volatile boolean closed;
     private volatile boolean kvMemoryFreed;
+    private final PluginWatchdog watchdog;
+    private final String codecName;
+    private final Class<?> codecLayoutClass;
+    private volatile boolean closed;
+    private volatile boolean loopLost;
     private volatile @Nullable Throwable lastFailure;
     // Published by the loop after each step, so stats() never reads loop-owned structures from another thread.
     private volatile int numRunningSnapshot;
@@ -92,7 +114,12 @@ public final class Engine implements AutoCloseable {
         LlamaConfig modelConfig = model.config();
         this.maxContextTokens = config.maxContextTokens() > 0 ? config.maxContextTokens() : modelConfig.contextLength();
         CacheProfile profile = config.cacheProfile();
+        // Its thread starts with the loop's: a constructor that fails leaves nothing running.
+        this.watchdog = new PluginWatchdog("kvasir-watchdog-" + model.name(), registry, config.pluginTimeout(),
+                config.forwardTimeout(), new WatchdogListener());
         KvCodec codec = registry.create(PluginKind.KV_CODEC, profile.codec().name(), profile.codec().config(), KvCodec.class);
+        this.codecName = profile.codec().name();
+        this.codecLayoutClass = codec.layout(config.blockSize(), modelConfig.headDim()).getClass();
         long bytesPerBlock = PagedKvMemory.bytesPerBlock(codec, modelConfig.numLayers(), config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim());
         int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS, config.kvCacheBytes() / bytesPerBlock);
@@ -112,16 +139,16 @@ public final class Engine implements AutoCloseable {
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
         this.registry = registry;
         LivePolicies policies = livePolicies(LiveConfig.of(config), !profile.prefixIndex().isNone());
-        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policies.scheduling,
-                e -> pluginFailed(PluginKind.SCHEDULING, schedulingName, e));
+        // The guards count the policies' failures; the scheduler falls back on its own.
+        this.scheduler = new Scheduler(kvCache, stepTokens, config.maxRunningRequests(), policies.scheduling, e -> { });
         if (!profile.prefixIndex().isNone()) {
-            PrefixIndex index = registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
-                    profile.prefixIndex().config(), PrefixIndex.class);
+            PrefixIndex index = GuardedPlugins.prefixIndex(registry.create(PluginKind.PREFIX_INDEX, profile.prefixIndex().name(),
+                    profile.prefixIndex().config(), PrefixIndex.class), guard(PluginKind.PREFIX_INDEX, profile.prefixIndex()));
             scheduler.setPrefixCache(new PrefixCache(index, kvCache));
         }
         if (!profile.offloadTier().isNone()) {
-            OffloadTier tier = registry.create(PluginKind.OFFLOAD_TIER, profile.offloadTier().name(),
-                    profile.offloadTier().config(), OffloadTier.class);
+            OffloadTier tier = GuardedPlugins.offloadTier(registry.create(PluginKind.OFFLOAD_TIER, profile.offloadTier().name(),
+                    profile.offloadTier().config(), OffloadTier.class), guard(PluginKind.OFFLOAD_TIER, profile.offloadTier()));
             this.swapSpace = new TierSwapSpace(tier, kvMemory);
         } else {
             this.swapSpace = null;
@@ -130,6 +157,7 @@ public final class Engine implements AutoCloseable {
         if (swapSpace != null && scheduler.prefixCache() != null) {
             scheduler.prefixCache().setSpill(swapSpace);
         }
+        this.sharedPrefixSource = scheduler.prefixCache();
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
         this.numFreeBlocksSnapshot = numBlocks;
@@ -137,20 +165,23 @@ public final class Engine implements AutoCloseable {
     }
 
     private LivePolicies livePolicies(LiveConfig live, boolean prefixCaching) {
-        return LivePolicies.create(live, registry, prefixCaching, policy -> new SequenceEvictor(live.eviction().name(),
+        return LivePolicies.create(live, registry, prefixCaching, this::guard, policy -> new SequenceEvictor(live.eviction().name(),
                 policy, kvCache, kvMemory, model.config().headDim(), maxContextTokens));
     }
 
     /** Puts live policies in place; on the loop thread, or in the constructor before the loop starts. */
     private void install(LivePolicies policies) {
         LiveConfig live = policies.config;
-        schedulingName = live.scheduling().name();
         scheduler.setPolicy(policies.scheduling);
         scheduler.setLimits(live.stepTokens(), live.maxRunningRequests());
         scheduler.setPreemption(policies.preemption, swapSpace, kvMemory.bytesPerBlock());
         evictor = policies.evictor;
         maxQueued = live.maxWaitingRequests() + live.maxRunningRequests();
         liveConfig = live;
+    }
+
+    private PluginGuard guard(PluginKind kind, StrategyChoice choice) {
+        return watchdog.guard(kind, choice.name());
     }
 
     /** Builds an engine over a loaded model with the plugins on the class path and starts its loop. */
@@ -166,6 +197,7 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine start(LoadedModel model, EngineConfig config, PluginRegistry registry) {
         Engine engine = new Engine(model, config, registry);
+        engine.watchdog.start();
         engine.loopThread.start();
         return engine;
     }
@@ -271,6 +303,9 @@ public final class Engine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("engine for " + model.name() + " is closed");
         }
+        if (loopLost) {
+            throw lostException();
+        }
         validate(spec);
         if (numQueued.incrementAndGet() > maxQueued) {
             numQueued.decrementAndGet();
@@ -284,7 +319,18 @@ public final class Engine implements AutoCloseable {
             throw new InvalidRequestException("request_id", "request id " + spec.requestId() + " is already in use");
         }
         submissions.add(request);
+        if (loopLost && live.remove(spec.requestId(), request)) {
+            // The loop was given up while this request was being queued: nobody would ever serve it.
+            numQueued.decrementAndGet();
+            throw lostException();
+        }
         return new RequestHandle(this, request);
+    }
+
+    private IllegalStateException lostException() {
+        Throwable failure = lastFailure;
+        return new IllegalStateException("engine for " + model.name() + " is down: "
+                + (failure == null ? "its loop was given up" : failure.getMessage()));
     }
 
     private void validate(GenerationRequest spec) {
@@ -318,12 +364,12 @@ public final class Engine implements AutoCloseable {
     public EngineStats stats() {
         return counters.snapshot(numRunningSnapshot, numWaitingSnapshot + submissions.size(),
                 blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(), scheduler.numPreemptionsTotal(),
-                lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), loopThread.isAlive() && !closed);
+                lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), isHealthy());
     }
 
-    /** Whether the loop thread is alive and accepting work. */
+    /** Whether the loop thread is alive and accepting work (false once the watchdog gave it up). */
     public boolean isHealthy() {
-        return !closed && loopThread.isAlive();
+        return !closed && !loopLost && loopThread.isAlive();
     }
 
     private void runLoop() {
@@ -341,6 +387,9 @@ public final class Engine implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (AbandonedThreadError e) {
+                // The watchdog failed every request and took the engine down: touch nothing.
+                return;
             } catch (Throwable t) {
                 lastFailure = t;
                 counters.failedSteps.incrementAndGet();
@@ -375,16 +424,16 @@ public final class Engine implements AutoCloseable {
         }
         try {
             runForward(scheduled);
+        } catch (AbandonedThreadError e) {
+            throw e;
         } catch (RuntimeException | Error e) {
             lastFailure = e;
             counters.failedSteps.incrementAndGet();
+            maybeBlameCodec(e);
             for (int i = 0; i < scheduled.size(); i++) {
                 Request request = scheduled.request(i);
                 if (request.status() != Request.Status.FINISHED) {
-                    scheduler.finish(request);
-                    live.remove(request.requestId());
-                    numQueued.decrementAndGet();
-                    notifyError(request, e);
+                    failRequest(request, e);
                 }
             }
         }
@@ -437,7 +486,13 @@ public final class Engine implements AutoCloseable {
             }
         }
         long stepStart = System.nanoTime();
-        float[] logits = forwardPass.forward(forwardBatch, kvMemory);
+        float[] logits;
+        watchdog.enterForward();
+        try {
+            logits = forwardPass.forward(forwardBatch, kvMemory);
+        } finally {
+            watchdog.exitForward();
+        }
         counters.steps.incrementAndGet();
         counters.tokensComputed.addAndGet(scheduled.numTokens());
         int vocabSize = model.config().vocabSize();
@@ -452,6 +507,7 @@ public final class Engine implements AutoCloseable {
             boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
                     && request.numComputedTokens() == request.numTokens() - 1;
             int numBlocks = kvCache.blockTable(request.kvSequence()).numBlocks();
+            request.noteBlocksHeld(numBlocks);
             boolean wasInPrefill = request.numComputedTokens() < request.numPromptTokens();
             request.advanceComputed(numNew);
             if (prefixCache != null) {
@@ -459,6 +515,7 @@ public final class Engine implements AutoCloseable {
             }
             boolean samples = request.numUncomputedTokens() == 0;
             scheduler.charge(request, decoding ? 0 : numNew, samples ? 1 : 0, numBlocks * stepSeconds);
+            boolean failed = false;
             if (eviction != null) {
                 if (eviction.needsAttentionStats()) {
                     forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
@@ -466,12 +523,18 @@ public final class Engine implements AutoCloseable {
                 try {
                     eviction.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
                 } catch (RuntimeException e) {
-                    // A failing policy keeps the request's cache as it is (no eviction) and is counted.
-                    pluginFailed(PluginKind.EVICTION, eviction.name(), e);
+                    // The policy's own failures are absorbed by the evictor; this is compaction (the codec), and
+                    // the request's cache may be half moved: only this request fails.
+                    maybeBlameCodec(e);
+                    failRequest(request, e);
+                    failed = true;
                 }
             }
             if (samples) {
-                emitNextToken(request, logits, logitsRow++ * vocabSize, vocabSize, now);
+                int row = logitsRow++;
+                if (!failed) {
+                    emitNextToken(request, logits, row * vocabSize, vocabSize, now);
+                }
             }
         }
     }
@@ -484,10 +547,7 @@ public final class Engine implements AutoCloseable {
             output = decoder.next(request, logits, offset, vocabSize);
         } catch (RuntimeException e) {
             // A listener or sampler that fails affects only its own request.
-            scheduler.finish(request);
-            live.remove(request.requestId());
-            numQueued.decrementAndGet();
-            notifyError(request, e);
+            failRequest(request, e);
             return;
         }
         request.markFirstToken(now);
@@ -535,13 +595,22 @@ public final class Engine implements AutoCloseable {
         GenerationResult result = new GenerationResult(request.requestId(), reason, request.numPromptTokens(),
                 request.numCachedPromptTokens(), request.numGeneratedTokens(),
                 request.firstTokenNanos() == 0 ? 0 : request.firstTokenNanos() - request.arrivalNanos(),
-                now - request.arrivalNanos(), request.numPreemptions(), null);
+                now - request.arrivalNanos(), request.numPreemptions(), request.numBlocksHeld(),
+                request.numEvictedTokens(), null);
         // Its blocks are back in the pool: let stats() show it before the listener hears of the end.
         publishSnapshot();
         try {
             request.listener().onComplete(result);
         } catch (RuntimeException ignored) {
             // A listener that fails on completion has nothing left to lose; the engine goes on.
+        }
+    }
+
+    private void failRequest(Request request, Throwable error) {
+        scheduler.finish(request);
+        if (live.remove(request.requestId(), request)) {
+            numQueued.decrementAndGet();
+            notifyError(request, error);
         }
     }
 
@@ -560,19 +629,29 @@ public final class Engine implements AutoCloseable {
         scheduler.removeAll(this::completeCancelled);
     }
 
-    /** Stops the loop: requests still running end as CANCELLED; KV memory and worker threads are released. */
+    /**
+     * Stops the loop: requests still running end as CANCELLED; KV memory and worker threads are released. A
+     * lost loop (stuck in a plugin or a forward pass) is not waited for, and the memory it may still touch is
+     * left to it.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            loopThread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        watchdog.close();
+        if (!loopLost) {
+            try {
+                loopThread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         executor.close();
+        if (loopLost) {
+            return;
+        }
         if (swapSpace != null) {
             swapSpace.close();
         }
@@ -580,9 +659,69 @@ public final class Engine implements AutoCloseable {
         kvMemoryFreed = true;
     }
 
-    private void pluginFailed(PluginKind kind, String name, RuntimeException failure) {
-        registry.countStepFailure(kind, name);
+    /** Counts a step failure whose stack runs through the KV codec's layout as the codec's. */
+    private void maybeBlameCodec(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().equals(codecLayoutClass.getName())) {
+                    registry.countStepFailure(PluginKind.KV_CODEC, codecName);
+                    counters.pluginFailures.incrementAndGet();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The watchdog gave the loop up (watchdog thread): every live request ends with the failure. */
+    private void loopLost(RuntimeException failure) {
         lastFailure = failure;
+        loopLost = true;
+        for (Request request : live.values()) {
+            if (live.remove(request.requestId(), request)) {
+                numQueued.decrementAndGet();
+                notifyError(request, failure);
+            }
+        }
+    }
+
+    /** Counts plugin failures and hears of a lost loop. */
+    private final class WatchdogListener implements PluginWatchdog.Listener {
+        @Override
+        public void pluginFailed(PluginFailureException failure) {
+            counters.pluginFailures.incrementAndGet();
+            if (failure instanceof PluginTimeoutException) {
+                counters.pluginTimeouts.incrementAndGet();
+            }
+            lastFailure = failure;
+        }
+
+        @Override
+        public void threadLost(RuntimeException failure) {
+            loopLost(failure);
+        }
+    }
+
+    /**
+     * The cached prefixes requests reused most often, most hits first; empty when prefix caching is off. Counted
+     * over the last 256 distinct prefixes reused; safe from any thread.
+     */
+    public List<SharedPrefix> sharedPrefixes(int limit) {
+        return sharedPrefixSource == null ? List.of() : sharedPrefixSource.sharedPrefixes(limit);
+    }
+
+    /** Bytes of one KV block with this engine's codec and block size. */
+    public long kvBytesPerBlock() {
+        return kvMemory.bytesPerBlock();
+    }
+
+    /** Bytes the offload tier holds now (swapped and spilled blocks); 0 without a tier or once closed. */
+    public long offloadTierUsedBytes() {
+        return swapSpace == null || closed ? 0 : swapSpace.usedBytes();
+    }
+
+    /** The offload tier's byte budget; 0 without a tier. */
+    public long offloadTierCapacityBytes() {
+        return swapSpace == null ? 0 : swapSpace.capacityBytes();
     }
 
     /** Prefix-cache counters as of the last step, or null when prefix caching is off. */
@@ -591,6 +730,9 @@ public final class Engine implements AutoCloseable {
     }
 
     private void publishSnapshot() {
+        if (loopLost) {
+            return;
+        }
         numRunningSnapshot = scheduler.numRunning();
         numWaitingSnapshot = scheduler.numWaiting();
         numFreeBlocksSnapshot = blockPool.numFreeBlocks();
@@ -609,6 +751,8 @@ public final class Engine implements AutoCloseable {
         final AtomicLong tokensComputed = new AtomicLong();
         final AtomicLong tokensGenerated = new AtomicLong();
         final AtomicLong failedSteps = new AtomicLong();
+        final AtomicLong pluginFailures = new AtomicLong();
+        final AtomicLong pluginTimeouts = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong[] finished = new AtomicLong[FinishReason.values().length];
 
@@ -630,7 +774,8 @@ public final class Engine implements AutoCloseable {
                 byReason[i] = finished[i].get();
             }
             return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, steps.get(), tokensComputed.get(),
-                    tokensGenerated.get(), preemptions, failedSteps.get(), rejected.get(), byReason, lastFailure, healthy);
+                    tokensGenerated.get(), preemptions, failedSteps.get(), pluginFailures.get(), pluginTimeouts.get(), rejected.get(),
+                    byReason, lastFailure, healthy);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.kvasir.engine.loop;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * How an engine instance is sized.
  *
@@ -11,9 +14,20 @@ package io.kvasir.engine.loop;
  * @param maxWaitingRequests the most requests queued; beyond it submissions are refused
  * @param maxContextTokens the longest sequence, prompt plus output; 0 takes the model's context length
  * @param cacheProfile the KV-cache strategies
+ * @param pluginTimeout how long one call into a strategy plugin (scheduling, prefix index, eviction,
+ *     preemption, offload tier) may take before the plugin is disabled and the engine falls back
+ * @param forwardTimeout how long one forward pass (where the KV codec runs) may take before the engine gives
+ *     its loop up and reports itself down; zero leaves forward passes unwatched
  */
 public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int maxBatchTokens,
-        int maxRunningRequests, int maxWaitingRequests, int maxContextTokens, CacheProfile cacheProfile) {
+        int maxRunningRequests, int maxWaitingRequests, int maxContextTokens, CacheProfile cacheProfile,
+        Duration pluginTimeout, Duration forwardTimeout) {
+
+    /** The default plugin timeout: far above any sane plugin call, short enough that a hang is noticed. */
+    public static final Duration DEFAULT_PLUGIN_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default forward timeout: above a long prefill chunk of a large model on a slow CPU. */
+    public static final Duration DEFAULT_FORWARD_TIMEOUT = Duration.ofMinutes(10);
 
     public EngineConfig {
         require(numThreads > 0 && numThreads <= 1024, "numThreads must be in 1..1024, got " + numThreads);
@@ -23,46 +37,70 @@ public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int
         require(maxRunningRequests > 0, "maxRunningRequests must be positive, got " + maxRunningRequests);
         require(maxWaitingRequests >= 0, "maxWaitingRequests must not be negative, got " + maxWaitingRequests);
         require(maxContextTokens >= 0, "maxContextTokens must not be negative, got " + maxContextTokens);
-        java.util.Objects.requireNonNull(cacheProfile, "cacheProfile");
+        Objects.requireNonNull(cacheProfile, "cacheProfile");
+        Objects.requireNonNull(pluginTimeout, "pluginTimeout");
+        Objects.requireNonNull(forwardTimeout, "forwardTimeout");
+        require(pluginTimeout.isPositive(), "pluginTimeout must be positive, got " + pluginTimeout);
+        require(!forwardTimeout.isNegative(), "forwardTimeout must not be negative, got " + forwardTimeout);
     }
 
-    /** Defaults: all available cores, 16-token blocks, 256 MiB of KV, 512-token steps, 16 running, 1024 waiting. */
+    /**
+     * Defaults: all available cores, 16-token blocks, 256 MiB of KV, 512-token steps, 16 running, 1024 waiting,
+     * plugin calls bounded at 5 s and forward passes at 10 min.
+     */
     public static EngineConfig defaults() {
         return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0,
-                CacheProfile.defaults());
+                CacheProfile.defaults(), DEFAULT_PLUGIN_TIMEOUT, DEFAULT_FORWARD_TIMEOUT);
     }
 
     public EngineConfig withNumThreads(int n) {
-        return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
+        return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withKvCacheBytes(long bytes) {
-        return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
+        return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withBlockSize(int tokens) {
-        return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
+        return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withMaxBatchTokens(int tokens) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests, maxContextTokens, cacheProfile);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withMaxRunningRequests(int n) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests, maxContextTokens, cacheProfile);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withMaxWaitingRequests(int n) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n, maxContextTokens, cacheProfile);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withMaxContextTokens(int tokens) {
-        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests, tokens, cacheProfile);
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                tokens, cacheProfile, pluginTimeout, forwardTimeout);
     }
 
     public EngineConfig withCacheProfile(CacheProfile profile) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, profile);
+                maxContextTokens, profile, pluginTimeout, forwardTimeout);
+    }
+
+    public EngineConfig withPluginTimeout(Duration timeout) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, timeout, forwardTimeout);
+    }
+
+    public EngineConfig withForwardTimeout(Duration timeout) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, timeout);
     }
 
     private static void require(boolean condition, String message) {

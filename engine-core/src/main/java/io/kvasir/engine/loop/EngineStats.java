@@ -18,13 +18,17 @@ import io.kvasir.api.FinishReason;
  * @param numTokensGenerated tokens sampled
  * @param numPreemptions requests preempted
  * @param numFailedSteps steps that failed
+ * @param numPluginFailures plugin calls that threw or timed out during steps (the engine fell back or failed
+ *     only the requests concerned)
+ * @param numPluginTimeouts plugin calls that did not return within the plugin timeout (each disabled its plugin)
  * @param numRejected submissions refused because the queue was full
  * @param finishedByReason finished requests per {@link FinishReason} ordinal
  * @param lastFailure the message of the last failure, or null
- * @param healthy whether the loop runs
+ * @param healthy whether the loop runs (false once closed, or once the watchdog gave the loop up)
  */
 public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize, long numSteps,
-        long numTokensComputed, long numTokensGenerated, long numPreemptions, long numFailedSteps, long numRejected,
+        long numTokensComputed, long numTokensGenerated, long numPreemptions, long numFailedSteps, long numPluginFailures,
+        long numPluginTimeouts, long numRejected,
         long[] finishedByReason, @Nullable String lastFailure, boolean healthy) {
 
     /** Blocks not free: held by requests or kept by the prefix cache. */

@@ -1,5 +1,6 @@
 package io.kvasir.engine.loop;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -8,6 +9,8 @@ import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.PluginKind;
 import io.kvasir.api.plugin.PreemptionPolicy;
 import io.kvasir.api.plugin.SchedulingPolicy;
+import io.kvasir.engine.plugin.GuardedPlugins;
+import io.kvasir.engine.plugin.PluginGuard;
 import io.kvasir.engine.plugin.PluginRegistry;
 
 /**
@@ -35,13 +38,14 @@ final class LivePolicies {
      * Creates the policies a live configuration names.
      *
      * @param prefixCaching whether the engine caches prefixes (eviction then must be {@code none})
+     * @param guardOf the guard (timeout, failure counting) each created plugin is wrapped in
      * @param evictorOf wraps an eviction policy for the engine's KV cache
      * @throws io.kvasir.engine.plugin.UnknownPluginException for an unknown name
      * @throws io.kvasir.api.plugin.InvalidConfigException for a configuration that does not fit its schema
      * @throws IllegalArgumentException for eviction together with prefix caching
      */
     static LivePolicies create(LiveConfig config, PluginRegistry registry, boolean prefixCaching,
-            Function<EvictionPolicy, SequenceEvictor> evictorOf) {
+            BiFunction<PluginKind, StrategyChoice, PluginGuard> guardOf, Function<EvictionPolicy, SequenceEvictor> evictorOf) {
         StrategyChoice eviction = config.eviction();
         SequenceEvictor evictor = null;
         if (!eviction.name().equals(StrategyChoice.NONE)) {
@@ -49,15 +53,17 @@ final class LivePolicies {
                 throw new IllegalArgumentException("eviction '" + eviction.name() + "' needs prefix index 'none': "
                         + "evicting positions breaks the correspondence between a sequence's blocks and its token prefix");
             }
-            evictor = evictorOf.apply(registry.create(PluginKind.EVICTION, eviction.name(), eviction.config(),
-                    EvictionPolicy.class));
+            evictor = evictorOf.apply(GuardedPlugins.eviction(registry.create(PluginKind.EVICTION, eviction.name(),
+                    eviction.config(), EvictionPolicy.class), guardOf.apply(PluginKind.EVICTION, eviction)));
         } else {
             registry.provider(PluginKind.EVICTION, StrategyChoice.NONE);
         }
-        SchedulingPolicy scheduling = registry.create(PluginKind.SCHEDULING, config.scheduling().name(),
-                config.scheduling().config(), SchedulingPolicy.class);
-        PreemptionPolicy preemption = registry.create(PluginKind.PREEMPTION, config.preemption().name(),
-                config.preemption().config(), PreemptionPolicy.class);
+        SchedulingPolicy scheduling = GuardedPlugins.scheduling(registry.create(PluginKind.SCHEDULING,
+                config.scheduling().name(), config.scheduling().config(), SchedulingPolicy.class),
+                guardOf.apply(PluginKind.SCHEDULING, config.scheduling()));
+        PreemptionPolicy preemption = GuardedPlugins.preemption(registry.create(PluginKind.PREEMPTION,
+                config.preemption().name(), config.preemption().config(), PreemptionPolicy.class),
+                guardOf.apply(PluginKind.PREEMPTION, config.preemption()));
         return new LivePolicies(config, scheduling, evictor, preemption);
     }
 }

@@ -4,6 +4,7 @@ import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
 import io.kvasir.engine.model.PagedKvMemory;
+import io.kvasir.engine.plugin.PluginFailureException;
 import io.kvasir.engine.sched.Request;
 
 /**
@@ -12,12 +13,20 @@ import io.kvasir.engine.sched.Request;
  * Kept keys carry the rotary encoding of their original positions; new tokens continue at the sequence's
  * true position in the next free slot.
  *
+ * <p>The policy is a plugin. What statistics it wants is asked once, at construction. A {@code select} that
+ * throws keeps the sequence's cache as it is for that step; a policy that is disabled (it timed out) is not
+ * called again, and the evictor stops evicting and collecting statistics: sequences keep every slot.
+ *
  * <p>Owned by the engine loop thread; scratch buffers are sized once for the longest context.
  */
 final class SequenceEvictor {
 
     private final String name;
     private final EvictionPolicy policy;
+    private final EvictionPolicy.AttentionStats attentionStats;
+    private final int observationWindow;
+    private final boolean selectsDuringPrefill;
+    private boolean disabled;
     private final KvCacheManager kvCache;
     private final PagedKvMemory kvMemory;
     private final int headDim;
@@ -31,6 +40,9 @@ final class SequenceEvictor {
             int maxSlots) {
         this.name = name;
         this.policy = policy;
+        this.attentionStats = policy.attentionStats();
+        this.observationWindow = policy.observationWindow();
+        this.selectsDuringPrefill = policy.selectsDuringPrefill();
         this.kvCache = kvCache;
         this.kvMemory = kvMemory;
         this.headDim = headDim;
@@ -47,31 +59,48 @@ final class SequenceEvictor {
 
     /** Whether a token at {@code position} of a request should contribute attention statistics this step. */
     boolean collectsAttention(Request request, int position) {
-        return switch (policy.attentionStats()) {
+        if (disabled) {
+            return false;
+        }
+        return switch (attentionStats) {
             case NONE -> false;
             case ACCUMULATED -> true;
             case OBSERVATION_WINDOW -> position < request.numPromptTokens()
-                    && position >= request.numPromptTokens() - policy.observationWindow();
+                    && position >= request.numPromptTokens() - observationWindow;
         };
     }
 
     boolean needsAttentionStats() {
-        return policy.attentionStats() != EvictionPolicy.AttentionStats.NONE;
+        return !disabled && attentionStats != EvictionPolicy.AttentionStats.NONE;
+    }
+
+    /** Whether the policy was disabled (it timed out): nothing is evicted any more. */
+    boolean isDisabled() {
+        return disabled;
     }
 
     /**
-     * Runs the policy on a request after a step.
+     * Runs the policy on a request after a step. A policy failure keeps the cache as it is; a failure while
+     * compacting (the KV codec's) propagates, and the request's cache is then in doubt.
      *
      * @param endOfPrefill whether the step completed the request's prompt
      */
     void maybeEvict(Request request, boolean endOfPrefill) {
         boolean inPrefill = request.numComputedTokens() < request.numPromptTokens();
-        if (inPrefill && !policy.selectsDuringPrefill()) {
+        if (disabled || (inPrefill && !selectsDuringPrefill)) {
             return;
         }
         KvSequence sequence = request.kvSequence();
         int numSlots = kvCache.numTokens(sequence);
-        int numKept = policy.select(numSlots, request.slotPositions(), request.slotScores(), endOfPrefill, keep);
+        int numKept;
+        try {
+            numKept = policy.select(numSlots, request.slotPositions(), request.slotScores(), endOfPrefill, keep);
+        } catch (PluginFailureException e) {
+            disabled = e.pluginDisabled();
+            return;
+        } catch (RuntimeException e) {
+            return;
+        }
         if (numKept >= numSlots) {
             return;
         }
@@ -87,6 +116,7 @@ final class SequenceEvictor {
         java.util.Arrays.fill(scores, numKept, numSlots, 0f);
         kvCache.truncate(sequence, numKept);
         numEvictedTokens += numSlots - numKept;
+        request.addEvictedTokens(numSlots - numKept);
     }
 
     /** Positions dropped so far over all sequences. */

@@ -24,7 +24,8 @@ import io.kvasir.api.plugin.PluginProvider;
  * <p>A provider that fails to load (a missing class, a constructor that throws, a blank or duplicate name)
  * is recorded as FAILED with the reason and left out; the others work. {@link #create} validates the
  * configuration against the provider's schema and reports an unknown name with the list of known ones.
- * More class loaders (a third-party jar) can be scanned at run time with {@link #scan(ClassLoader)}.
+ * More class loaders (a third-party jar) can be scanned at run time with {@link #scan(ClassLoader)}. A provider
+ * whose plugin hung during an engine step is {@link #disable}d: FAILED with the reason, no longer created.
  * Thread-safe.
  */
 public final class PluginRegistry {
@@ -174,6 +175,21 @@ public final class PluginRegistry {
             throw new PluginFailureException(kind, name, "failed to create: " + e.getMessage(), e);
         }
         return type.cast(instance);
+    }
+
+    /**
+     * Marks a provider FAILED with {@code reason} (its plugin did not return in time during an engine step):
+     * {@link #create} refuses it from then on, naming the reason. Instances already created are left to their
+     * engines. A no-op for a name the registry does not know.
+     */
+    public synchronized void disable(PluginKind kind, String name, String reason) {
+        PluginStatus status = statuses.get(kind).get(name);
+        if (status == null) {
+            return;
+        }
+        providers.get(kind).remove(name);
+        statuses.get(kind).put(name, new PluginStatus(kind, name, status.description(), status.schema(), status.source(),
+                PluginStatus.State.FAILED, reason, 0));
     }
 
     /** Counts a failure of a plugin during an engine step (shown in its status). */

@@ -14,8 +14,8 @@ import io.kvasir.api.plugin.PluginKind;
  * @param schema its configuration fields (empty when it failed to load)
  * @param source the jar or directory it came from
  * @param state whether it can be used
- * @param failure why it cannot, or null
- * @param numStepFailures how often it threw during an engine step (and was replaced by the default)
+ * @param failure why it cannot (it failed to load, or was disabled after it hung during a step), or null
+ * @param numStepFailures how often it threw or timed out during an engine step (and was replaced by the default)
  */
 public record PluginStatus(PluginKind kind, String name, String description, ConfigSchema schema, String source,
         State state, @Nullable String failure, long numStepFailures) {

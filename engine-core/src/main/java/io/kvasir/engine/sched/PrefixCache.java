@@ -2,6 +2,7 @@ package io.kvasir.engine.sched;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,12 @@ import io.kvasir.engine.kv.KvSequence;
  * <p>With a {@link BlockSpill}, blocks the index gives up are copied to an offload tier (keyed by the chained
  * hash of their salted prefix) and come back when a later request's prefix continues past the index's match.
  *
+ * <p>The index is a plugin: when it throws or times out, prefix caching is off for good (an index whose
+ * state may be half updated must not hand out blocks). No request fails: later requests compute their whole
+ * prompt, blocks that lose their last reference are freed, and the blocks the index retained go back to the
+ * pool at the next call that is not inside a free ({@link #retain} is). The failure is counted by the
+ * plugin's guard.
+ *
  * <p>Invariant: {@code retainedByIndex[b]} implies {@code refCount(b) == 1} and no sequence holds {@code b}.
  * Owned by the engine loop thread.
  */
@@ -43,8 +50,13 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
     private final long[] blockKeys;
     private final java.util.Set<Long> spilledKeys = new java.util.HashSet<>();
     private final int[] oneBlock = new int[1];
+    private static final int TRACKED_PREFIXES = 256;
+    private final SharedPrefixes sharedPrefixes = new SharedPrefixes(TRACKED_PREFIXES);
     private @Nullable BlockSpill spill;
     private long numRestoredBlocks;
+    private @Nullable RuntimeException indexFailure;
+    private boolean retainedReleased;
+    private PrefixCacheStats lastStats = new PrefixCacheStats(0, 0, 0, 0, 0);
 
     public PrefixCache(PrefixIndex index, KvCacheManager kvCache) {
         this.index = index;
@@ -82,11 +94,23 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
         return h;
     }
 
+    /** Why prefix caching was turned off (the index threw or timed out), or null while it works. */
+    public @Nullable RuntimeException indexFailure() {
+        return indexFailure;
+    }
+
     /** Whole cached blocks a request could reuse now (at most all but its last token). */
     public int estimateCachedTokens(Request request) {
-        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize,
-                saltOf(request.spec().prefixGroup()), blockIds);
-        return numBlocks * blockSize;
+        if (indexFailed()) {
+            return 0;
+        }
+        try {
+            return index.match(request.tokenArray(), reusableTokens(request), blockSize,
+                    saltOf(request.spec().prefixGroup()), blockIds) * blockSize;
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return 0;
+        }
     }
 
     /**
@@ -95,16 +119,52 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
      * @return the number of tokens now present (a multiple of the block size)
      */
     public int attach(Request request, KvSequence sequence) {
-        int numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize,
-                saltOf(request.spec().prefixGroup()), blockIds);
+        if (indexFailed()) {
+            return 0;
+        }
+        long salt = saltOf(request.spec().prefixGroup());
+        int numBlocks;
+        try {
+            numBlocks = index.match(request.tokenArray(), reusableTokens(request), blockSize, salt, blockIds);
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return 0;
+        }
         for (int i = 0; i < numBlocks; i++) {
             int blockId = blockIds[i];
             boolean transferred = retainedByIndex[blockId];
             retainedByIndex[blockId] = false;
             kvCache.appendCachedBlock(sequence, blockId, transferred);
-            index.onReferenced(blockId);
+            try {
+                index.onReferenced(blockId);
+            } catch (RuntimeException e) {
+                // The block is the request's now, as matched; only the index's bookkeeping is in doubt.
+                failIndex(e);
+            }
         }
-        return (numBlocks + restoreSpilled(request, sequence, numBlocks)) * blockSize;
+        if (indexFailed()) {
+            return numBlocks * blockSize;
+        }
+        int numReused = numBlocks + restoreSpilled(request, sequence, numBlocks);
+        if (numReused > 0) {
+            sharedPrefixes.recordHit(chainKey(request, numReused, salt), numReused, numReused * blockSize,
+                    request.spec().prefixGroup());
+        }
+        return numReused * blockSize;
+    }
+
+    /** The prefixes requests reused most often (counted over the last {@value #TRACKED_PREFIXES} distinct ones). */
+    public List<SharedPrefix> sharedPrefixes(int limit) {
+        return sharedPrefixes.top(limit);
+    }
+
+    /** The chained hash of the request's first {@code numBlocks} blocks under {@code salt}. */
+    private long chainKey(Request request, int numBlocks, long salt) {
+        long key = BlockHasher.ROOT_PARENT_HASH;
+        for (int i = 0; i < numBlocks; i++) {
+            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
+        }
+        return key;
     }
 
     /** Continues a match with blocks the spill tier still holds; returns how many came back. */
@@ -114,10 +174,7 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
         }
         int maxBlocks = reusableTokens(request) / blockSize;
         long salt = saltOf(request.spec().prefixGroup());
-        long key = BlockHasher.ROOT_PARENT_HASH;
-        for (int i = 0; i < numMatched; i++) {
-            key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
-        }
+        long key = chainKey(request, numMatched, salt);
         int numRestored = 0;
         for (int i = numMatched; i < maxBlocks; i++) {
             key = BlockHasher.computeBlockHash(key, request.tokenArray(), i * blockSize, (i + 1) * blockSize, salt);
@@ -139,7 +196,7 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
     /** Offers the request's newly completed full blocks to the index. */
     public void publish(Request request) {
         int numFull = Math.min(request.numComputedTokens(), request.numTokens()) / blockSize;
-        if (numFull <= request.numBlocksPublished()) {
+        if (numFull <= request.numBlocksPublished() || indexFailed()) {
             return;
         }
         kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
@@ -151,23 +208,47 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
                 blockKeys[blockIds[i]] = key;
             }
         }
-        index.insert(request.tokenArray(), numFull, blockSize, salt, blockIds);
+        try {
+            index.insert(request.tokenArray(), numFull, blockSize, salt, blockIds);
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return;
+        }
         request.setNumBlocksPublished(numFull);
     }
 
     @Override
     public boolean retain(int blockId) {
-        if (index.onUnreferenced(blockId)) {
+        // Called while the manager frees a sequence: a failed index's retained blocks are released later.
+        if (indexFailure != null) {
+            return false;
+        }
+        boolean retained;
+        try {
+            retained = index.onUnreferenced(blockId);
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return false;
+        }
+        if (retained) {
             assert !retainedByIndex[blockId];
             retainedByIndex[blockId] = true;
-            return true;
         }
-        return false;
+        return retained;
     }
 
     /** Frees up to {@code numBlocks} blocks the index retains; returns how many went back to the pool. */
     public int evict(int numBlocks) {
-        int n = index.evict(numBlocks, blockIds);
+        if (indexFailure != null) {
+            return releaseRetained();
+        }
+        int n;
+        try {
+            n = index.evict(numBlocks, blockIds);
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return releaseRetained();
+        }
         for (int i = 0; i < n; i++) {
             int blockId = blockIds[i];
             assert retainedByIndex[blockId] : "index evicted block " + blockId + " it did not retain";
@@ -186,7 +267,15 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
 
     /** Blocks the index retains that could be freed. */
     public int numEvictableBlocks() {
-        return index.numEvictableBlocks();
+        if (indexFailed()) {
+            return 0;
+        }
+        try {
+            return index.numEvictableBlocks();
+        } catch (RuntimeException e) {
+            failIndex(e);
+            return 0;
+        }
     }
 
     /** Gives every retained block back to the pool. */
@@ -196,8 +285,52 @@ public final class PrefixCache implements KvCacheManager.LastReferenceHook {
         }
     }
 
+    /** The index's counters; once it failed, the last ones it gave. */
     public PrefixCacheStats stats() {
-        return index.stats();
+        if (indexFailed()) {
+            return lastStats;
+        }
+        try {
+            lastStats = index.stats();
+        } catch (RuntimeException e) {
+            failIndex(e);
+        }
+        return lastStats;
+    }
+
+    private void failIndex(RuntimeException e) {
+        if (indexFailure == null) {
+            indexFailure = e;
+        }
+    }
+
+    /**
+     * Whether the index failed; the first time this is seen, the blocks it retained go back to the pool. Not
+     * to be called from {@link #retain}, which runs inside a free.
+     */
+    private boolean indexFailed() {
+        if (indexFailure == null) {
+            return false;
+        }
+        releaseRetained();
+        return true;
+    }
+
+    /** Frees every block the failed index retained, without asking it; returns how many. */
+    private int releaseRetained() {
+        if (retainedReleased) {
+            return 0;
+        }
+        retainedReleased = true;
+        int n = 0;
+        for (int blockId = 0; blockId < retainedByIndex.length; blockId++) {
+            if (retainedByIndex[blockId]) {
+                retainedByIndex[blockId] = false;
+                pool.free(blockId);
+                n++;
+            }
+        }
+        return n;
     }
 
     private static int reusableTokens(Request request) {

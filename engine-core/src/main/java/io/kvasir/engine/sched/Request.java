@@ -34,6 +34,8 @@ public final class Request implements SchedulingPolicy.Candidate {
     private int numComputedTokens;
     private int numCachedPromptTokens;
     private int numPreemptions;
+    private int numBlocksHeld;
+    private int numEvictedTokens;
     private long firstTokenNanos;
     private @Nullable KvSequence kvSequence;
     private Status status = Status.WAITING;
@@ -190,6 +192,26 @@ public final class Request implements SchedulingPolicy.Candidate {
 
     public int numPreemptions() {
         return numPreemptions;
+    }
+
+    /** The most KV blocks the request has held at once, as {@link #noteBlocksHeld} was told. */
+    public int numBlocksHeld() {
+        return numBlocksHeld;
+    }
+
+    /** Tells the request how many KV blocks it holds now (once per step it runs). */
+    public void noteBlocksHeld(int numBlocks) {
+        numBlocksHeld = Math.max(numBlocksHeld, numBlocks);
+    }
+
+    /** Cache positions an eviction policy dropped from this request's KV so far. */
+    public int numEvictedTokens() {
+        return numEvictedTokens;
+    }
+
+    /** Counts positions an eviction policy dropped from this request's KV. */
+    public void addEvictedTokens(int numTokens) {
+        numEvictedTokens += numTokens;
     }
 
     public @Nullable KvSequence kvSequence() {

@@ -58,7 +58,8 @@ public final class Scheduler {
 
     /**
      * @param policy orders the waiting requests
-     * @param onPolicyFailure told when the policy throws; the step then admits in arrival order
+     * @param onPolicyFailure told when the scheduling or preemption policy throws; the step then admits in
+     *     arrival order, or preempts by recomputing
      */
     public Scheduler(KvCacheManager kvCache, int maxBatchTokens, int maxRunningRequests, SchedulingPolicy policy,
             java.util.function.Consumer<RuntimeException> onPolicyFailure) {
@@ -243,13 +244,13 @@ public final class Scheduler {
     }
 
     private int pickNext() {
-        if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
-            for (int i = 0; i < waiting.size(); i++) {
-                Request request = waiting.get(i);
-                request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
-            }
-        }
         try {
+            if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
+                for (int i = 0; i < waiting.size(); i++) {
+                    Request request = waiting.get(i);
+                    request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+                }
+            }
             int index = policy.pickNext(waiting, System.nanoTime());
             if (index < 0 || index >= waiting.size()) {
                 throw new IllegalStateException("policy picked index " + index + " of " + waiting.size() + " waiting requests");
@@ -294,7 +295,7 @@ public final class Scheduler {
         int numBlocks = kvCache.blockTable(sequence).numBlocks();
         int numSlots = kvCache.numTokens(sequence);
         boolean swapped = false;
-        if (swapSpace != null && preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed) == PreemptionPolicy.Mode.SWAP) {
+        if (swapSpace != null && choosePreemption(numBlocks, numComputed) == PreemptionPolicy.Mode.SWAP) {
             swapped = swapSpace.swapOut(victim, kvCache.blockTable(sequence));
         }
         kvCache.free(sequence);
@@ -308,6 +309,16 @@ public final class Scheduler {
         waiting.addFirst(victim);
         batch.countPreemption();
         numPreemptionsTotal++;
+    }
+
+    /** The preemption policy's choice; a policy that throws gets RECOMPUTE, which always works. */
+    private PreemptionPolicy.Mode choosePreemption(int numBlocks, int numComputed) {
+        try {
+            return preemptionPolicy.choose(numBlocks, bytesPerBlock, numComputed);
+        } catch (RuntimeException e) {
+            onPolicyFailure.accept(e);
+            return PreemptionPolicy.Mode.RECOMPUTE;
+        }
     }
 
     /** Ends a request: its blocks go back to the pool at once. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class HotPathAllocationTest {
 
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 8;
 
     @Test
     void decodeStepsCopyOnWriteFreeAndCacheHitsAllocateNothing() {
@@ -49,7 +49,9 @@ class HotPathAllocationTest {
             allocated[round] = threads.getCurrentThreadAllocatedBytes() - before;
         }
         // The first round may load classes and resolve call sites; later rounds must be clean.
-        assertThat(allocated[ROUNDS - 1]).as("bytes allocated per round: %s", Arrays.toString(allocated)).isZero();
+        // A JIT recompilation on a loaded machine may allocate in one round; an allocating path allocates in all.
+        assertThat(Arrays.stream(allocated, ROUNDS / 2, ROUNDS).min().orElseThrow())
+                .as("fewest bytes allocated in a late round: %s", Arrays.toString(allocated)).isZero();
     }
 
     private static com.sun.management.ThreadMXBean allocationCounter() {

@@ -7,7 +7,8 @@ import org.springframework.http.HttpStatus;
 /**
  * A request failure the gateway reports in OpenAI's error shape
  * ({@code {"error":{"message","type","param","code"}}}) with {@link #status()}. Anything on the request path
- * (filters, admission, handlers) throws this; one exception handler ({@link ApiErrorHandler}) renders it.
+ * (filters, admission, handlers) throws this; one exception handler ({@link ApiErrorHandler}) renders it, with
+ * the {@code Retry-After} and {@code WWW-Authenticate} headers it carries.
  */
 public class ApiException extends RuntimeException {
 
@@ -16,6 +17,7 @@ public class ApiException extends RuntimeException {
     private final @Nullable String code;
     private final @Nullable String param;
     private final @Nullable Duration retryAfter;
+    private final @Nullable String challenge;
 
     public ApiException(HttpStatus status, String type, @Nullable String code, @Nullable String param, String message) {
         this(status, type, code, param, message, null);
@@ -24,12 +26,18 @@ public class ApiException extends RuntimeException {
     /** A failure the client may retry after {@code retryAfter} (sent as the {@code Retry-After} header). */
     public ApiException(HttpStatus status, String type, @Nullable String code, @Nullable String param, String message,
             @Nullable Duration retryAfter) {
+        this(status, type, code, param, message, retryAfter, null);
+    }
+
+    private ApiException(HttpStatus status, String type, @Nullable String code, @Nullable String param, String message,
+            @Nullable Duration retryAfter, @Nullable String challenge) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
         this.retryAfter = retryAfter;
+        this.challenge = challenge;
     }
 
     /** 400 {@code invalid_request_error} naming the parameter. */
@@ -63,6 +71,19 @@ public class ApiException extends RuntimeException {
 
     public @Nullable String param() {
         return param;
+    }
+
+    /**
+     * The same failure answered with a {@code WWW-Authenticate} challenge naming the authentication scheme to use
+     * (for a 401).
+     */
+    public ApiException withChallenge(String challenge) {
+        return new ApiException(status, type, code, param, getMessage(), retryAfter, challenge);
+    }
+
+    /** The {@code WWW-Authenticate} challenge to send, or null. */
+    public @Nullable String challenge() {
+        return challenge;
     }
 
     /** How long the client should wait before retrying, or null when retrying will not help. */

@@ -33,17 +33,33 @@ public final class ModelCatalog implements AutoCloseable {
     private final ModelPathPolicy pathPolicy;
     private final EngineLauncher launcher;
     private final ProfileValidator validator;
+    private final GenerationObserver observer;
     /** Every served model; most are {@link ModelDeployment}s, others were {@link #add added} ready-made. */
     private final Map<String, ModelEngine> models = new ConcurrentHashMap<>();
 
     public ModelCatalog(ModelPathPolicy pathPolicy, PluginRegistry plugins) {
+        this(pathPolicy, plugins, GenerationObserver.NONE);
+    }
+
+    /** A catalog whose deployments show every generation to {@code observer}. */
+    public ModelCatalog(ModelPathPolicy pathPolicy, PluginRegistry plugins, GenerationObserver observer) {
         this.pathPolicy = pathPolicy;
         this.launcher = new EngineLauncher(pathPolicy, plugins, new SharedModels());
         this.validator = new ProfileValidator(plugins, pathPolicy);
+        this.observer = observer;
     }
 
     /** Builds the catalog the properties describe, loading each model; no models configured: the embedded one. */
     public static ModelCatalog fromProperties(ModelProperties properties, PluginRegistry plugins) {
+        return fromProperties(properties, plugins, GenerationObserver.NONE, ModelStartup.FROM_PROPERTIES);
+    }
+
+    /**
+     * Builds the catalog the properties describe and lets {@code startup} deploy its models (no models configured:
+     * the embedded one).
+     */
+    public static ModelCatalog fromProperties(ModelProperties properties, PluginRegistry plugins,
+            GenerationObserver observer, ModelStartup startup) {
         List<ModelProperties.Model> models = properties.models();
         List<Path> dirs = new ArrayList<>(properties.modelDirs());
         if (models.isEmpty()) {
@@ -53,9 +69,13 @@ public final class ModelCatalog implements AutoCloseable {
         } else if (dirs.isEmpty()) {
             dirs.add(EmbeddedModel.home().resolve("models"));
         }
-        ModelCatalog catalog = new ModelCatalog(ModelPathPolicy.of(dirs), plugins);
+        ModelCatalog catalog = new ModelCatalog(ModelPathPolicy.of(dirs), plugins, observer);
         try {
-            models.forEach(catalog::load);
+            List<ModelStartup.ConfiguredModel> configured = models.stream()
+                    .map(spec -> new ModelStartup.ConfiguredModel(spec.servedName(catalog.pathPolicy.resolve(spec.file())),
+                            profileOf(spec)))
+                    .toList();
+            startup.startModels(catalog, configured);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;
@@ -106,7 +126,7 @@ public final class ModelCatalog implements AutoCloseable {
         if (models.containsKey(name)) {
             throw new IllegalStateException("a model named " + name + " is already served");
         }
-        ModelDeployment deployment = ModelDeployment.start(name, profile, launcher::launch, validator);
+        ModelDeployment deployment = ModelDeployment.start(name, profile, launcher::launch, validator, observer);
         if (models.putIfAbsent(name, deployment) != null) {
             deployment.close();
             throw new IllegalStateException("a model named " + name + " is already served");
@@ -135,6 +155,21 @@ public final class ModelCatalog implements AutoCloseable {
     /** The deployment serving {@code name}, for profile changes. */
     public Optional<ModelDeployment> deployment(String name) {
         return models.get(name) instanceof ModelDeployment deployment ? Optional.of(deployment) : Optional.empty();
+    }
+
+    /** Every served model's deployment, by name (models {@link #add added} ready-made are not deployments). */
+    public List<ModelDeployment> deployments() {
+        return models.values().stream().filter(ModelDeployment.class::isInstance).map(ModelDeployment.class::cast)
+                .sorted(java.util.Comparator.comparing(ModelDeployment::name)).toList();
+    }
+
+    /**
+     * The name a model file is served under when none is given: its file name without {@code .gguf}.
+     *
+     * @throws io.kvasir.engine.gguf.ModelPathException when the file is outside the model directories
+     */
+    public String defaultName(String modelFile) {
+        return ModelProperties.Model.ofFile(modelFile).servedName(pathPolicy.resolve(modelFile));
     }
 
     /** The model clients call {@code name}, if served. */

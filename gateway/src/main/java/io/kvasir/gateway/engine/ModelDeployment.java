@@ -47,6 +47,7 @@ public final class ModelDeployment implements ModelEngine {
     private final String name;
     private final Launcher launcher;
     private final ProfileValidator validator;
+    private final GenerationObserver observer;
     private final AtomicLong instanceIds = new AtomicLong();
     private final Object applyLock = new Object();
     private final Object lock = new Object();
@@ -56,10 +57,12 @@ public final class ModelDeployment implements ModelEngine {
     private ModelProfile profile;
     private boolean closed;
 
-    private ModelDeployment(String name, Launcher launcher, ProfileValidator validator, ModelProfile profile) {
+    private ModelDeployment(String name, Launcher launcher, ProfileValidator validator, GenerationObserver observer,
+            ModelProfile profile) {
         this.name = name;
         this.launcher = launcher;
         this.validator = validator;
+        this.observer = observer;
         this.profile = profile;
         this.current = new Instance(instanceIds.incrementAndGet(), launcher.launch(name, profile), profile);
     }
@@ -72,7 +75,16 @@ public final class ModelDeployment implements ModelEngine {
      * @throws RuntimeException as {@link EngineLauncher#launch} when the instance cannot start
      */
     public static ModelDeployment start(String name, ModelProfile profile, Launcher launcher, ProfileValidator validator) {
-        return new ModelDeployment(name, launcher, validator, validator.check(profile));
+        return start(name, profile, launcher, validator, GenerationObserver.NONE);
+    }
+
+    /**
+     * As {@link #start(String, ModelProfile, Launcher, ProfileValidator)}, with every generation shown to
+     * {@code observer}.
+     */
+    public static ModelDeployment start(String name, ModelProfile profile, Launcher launcher, ProfileValidator validator,
+            GenerationObserver observer) {
+        return new ModelDeployment(name, launcher, validator, observer, validator.check(profile));
     }
 
     /** The profile in effect (as validated: plugin configurations complete). */
@@ -170,6 +182,16 @@ public final class ModelDeployment implements ModelEngine {
         return statuses;
     }
 
+    /** The engines of the instances not yet closed: the current one first, then those draining. */
+    public List<InProcessModelEngine> engines() {
+        synchronized (lock) {
+            List<InProcessModelEngine> all = new ArrayList<>(retired.size() + 1);
+            all.add(current.engine);
+            retired.forEach(instance -> all.add(instance.engine));
+            return all;
+        }
+    }
+
     /** KV memory held by the instances not yet closed, in bytes. */
     public long kvMemoryBytes() {
         return instances().stream().mapToLong(InstanceStatus::kvMemoryBytes).sum();
@@ -214,10 +236,10 @@ public final class ModelDeployment implements ModelEngine {
     /** Runs on the instance current at subscription; a profile applied meanwhile does not move it. */
     @Override
     public Flux<GenerationEvent> generate(GenerationRequest request) {
-        return Flux.defer(() -> {
+        return observer.observe(name, request, Flux.defer(() -> {
             Instance instance = acquire();
             return instance.engine.generate(request).doFinally(signal -> release(instance));
-        });
+        }));
     }
 
     /** The current instance's counters. */
@@ -287,10 +309,12 @@ public final class ModelDeployment implements ModelEngine {
             instance.closing = true;
         }
         Thread.ofVirtual().name("kvasir-drain-" + name + "-" + instance.id).start(() -> {
-            instance.close();
-            synchronized (lock) {
-                retired.remove(instance);
-            }
+            // off the list before the apply settles, so whoever waited on it sees the instance gone
+            instance.close(() -> {
+                synchronized (lock) {
+                    retired.remove(instance);
+                }
+            });
             log.info("model {}: instance {} drained and closed", name, instance.id);
         });
     }
@@ -320,13 +344,23 @@ public final class ModelDeployment implements ModelEngine {
         }
 
         void close() {
+            close(() -> {
+            });
+        }
+
+        /** Closes the engine once, then runs {@code beforeSettling}, then completes {@link #closed}. */
+        void close(Runnable beforeSettling) {
             if (closeOnce.compareAndSet(false, true)) {
                 try {
                     engine.close();
                 } catch (RuntimeException e) {
                     log.warn("closing engine instance {} failed", id, e);
                 } finally {
-                    closed.complete(null);
+                    try {
+                        beforeSettling.run();
+                    } finally {
+                        closed.complete(null);
+                    }
                 }
             }
         }

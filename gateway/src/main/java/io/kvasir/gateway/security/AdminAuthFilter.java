@@ -69,30 +69,30 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         }
         String hostProblem = originPolicy.hostProblem(exchange.getRequest());
         if (hostProblem != null) {
-            return forbidden(exchange, "host_not_allowed", "Admin requests are refused for this host: " + hostProblem + ".");
+            return forbidden("host_not_allowed", "Admin requests are refused for this host: " + hostProblem + ".");
         }
         String originProblem = originPolicy.originProblem(exchange.getRequest());
         if (originProblem != null) {
-            return forbidden(exchange, "cross_origin_request", "Cross-origin admin requests are refused: " + originProblem + ".");
+            return forbidden("cross_origin_request", "Cross-origin admin requests are refused: " + originProblem + ".");
         }
         String client = Rejections.clientAddress(exchange);
         Optional<Duration> lockout = throttle.lockedOutFor(client);
         if (lockout.isPresent()) {
-            return Rejections.lockedOut(exchange, lockout.get());
+            return Rejections.lockedOut(lockout.get());
         }
         String challenge = challenge(exchange);
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.isBlank()) {
-            return Rejections.unauthorized(exchange, unauthorized("Admin credentials are required (HTTP Basic)."),
+            return Rejections.unauthorized(unauthorized("Admin credentials are required (HTTP Basic)."),
                     challenge, Duration.ZERO);
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return forbidden(exchange, "admin_credentials_required",
+            return forbidden("admin_credentials_required",
                     "The admin API takes admin credentials (HTTP Basic), not API keys.");
         }
         String[] credentials = basicCredentials(authorization);
         if (credentials == null) {
-            return Rejections.unauthorized(exchange, unauthorized("Malformed admin credentials; use HTTP Basic."),
+            return Rejections.unauthorized(unauthorized("Malformed admin credentials; use HTTP Basic."),
                     challenge, throttle.recordFailure(client));
         }
         return authenticator.authenticate(credentials[0], credentials[1])
@@ -100,7 +100,7 @@ public class AdminAuthFilter implements WebFilter, Ordered {
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(admin -> {
                     if (admin.isEmpty()) {
-                        return Rejections.unauthorized(exchange, unauthorized("Incorrect admin name or password."),
+                        return Rejections.unauthorized(unauthorized("Incorrect admin name or password."),
                                 challenge, throttle.recordFailure(client));
                     }
                     exchange.getAttributes().put(AdminPrincipal.ATTRIBUTE, admin.get());
@@ -136,8 +136,8 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
-    private static Mono<Void> forbidden(ServerWebExchange exchange, String code, String message) {
-        return Rejections.reject(exchange, new ApiException(HttpStatus.FORBIDDEN, "permission_denied", code, null, message));
+    private static Mono<Void> forbidden(String code, String message) {
+        return Rejections.reject(new ApiException(HttpStatus.FORBIDDEN, "permission_denied", code, null, message));
     }
 
     private static ApiException unauthorized(String message) {

@@ -53,7 +53,7 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
         String client = Rejections.clientAddress(exchange);
         Optional<Duration> lockout = throttle.lockedOutFor(client);
         if (lockout.isPresent()) {
-            return Rejections.lockedOut(exchange, lockout.get());
+            return Rejections.lockedOut(lockout.get());
         }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         // Refusals are turned into values before the chain runs, so errors from handlers further down pass through.
@@ -67,8 +67,8 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
                         yield chain.filter(exchange);
                     }
                     case ApiException refused when refused.status() == HttpStatus.UNAUTHORIZED ->
-                            Rejections.unauthorized(exchange, refused, CHALLENGE, throttle.recordFailure(client));
-                    case ApiException refused -> Rejections.reject(exchange, refused);
+                            Rejections.unauthorized(refused, CHALLENGE, throttle.recordFailure(client));
+                    case ApiException refused -> Rejections.reject(refused);
                     default -> Mono.error(new IllegalStateException("unexpected authentication result " + result));
                 });
     }

@@ -30,7 +30,7 @@ public class PathGuardFilter implements WebFilter, Ordered {
         String rawPath = exchange.getRequest().getURI().getRawPath();
         String problem = problemWith(rawPath);
         if (problem != null) {
-            return Rejections.reject(exchange, new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST,
+            return Rejections.reject(new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST,
                     "invalid_request_error", "invalid_path", null, "The request path is not allowed: " + problem + "."));
         }
         return chain.filter(exchange);

@@ -121,12 +121,13 @@ public class FirstStartBootstrap implements SmartInitializingSingleton {
             out.append("   demo tenant:     ").append(properties.demoTenantId()).append("\n");
             out.append("   demo API key:    ").append(keyGiven ? "(from KVASIR_DEMO_TENANT_KEY)" : demoKey).append("\n");
             String model = models.all().stream().map(ModelEngine::name).sorted().findFirst().orElse("MODEL");
+            // double quotes, so a shell expands $KVASIR_DEMO_TENANT_KEY when the command is pasted
             out.append("\n Try it:  curl -N http://localhost:").append(port > 0 ? Integer.toString(port) : "PORT")
-                    .append("/v1/chat/completions -H 'Authorization: Bearer ")
-                    .append(keyGiven ? "$KVASIR_DEMO_TENANT_KEY" : demoKey).append("' \\\n")
+                    .append("/v1/chat/completions -H \"Authorization: Bearer ")
+                    .append(keyGiven ? "$KVASIR_DEMO_TENANT_KEY" : demoKey).append("\" \\\n")
                     .append("            -H 'Content-Type: application/json' \\\n")
-                    .append("            -d '{\"model\":\"").append(model).append("\",\"stream\":true,")
-                    .append("\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'\n");
+                    .append("            -d '{\"model\":\"").append(model).append("\",\"stream\":true,\"max_tokens\":40,")
+                    .append("\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'\n");
         }
         out.append(rule);
         log.info(out.toString());

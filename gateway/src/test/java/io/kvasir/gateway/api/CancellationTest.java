@@ -6,11 +6,8 @@ import io.kvasir.api.FinishReason;
 import io.kvasir.engine.loop.EngineStats;
 import io.kvasir.gateway.testing.GatewayTestBase;
 import io.kvasir.gateway.testing.TestModels;
+import io.kvasir.gateway.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,10 +33,10 @@ class CancellationTest extends GatewayTestBase {
         while (probe.tokenize(prompt.toString(), true).length < 800) {
             prompt.append("one two three four five six seven eight nine ten ");
         }
-        try (Socket client = send(stream, prompt.toString(), 50)) {
+        try (RawHttp.Exchange client = send(stream, prompt.toString(), 50)) {
             awaitTrue(() -> probe.stats().numRunning() == 1, "the request runs");
             assertThat(probe.stats().numTokensGenerated()).isEqualTo(before.numTokensGenerated());
-            abort(client);
+            client.abort();
         }
         EngineStats after = awaitCancelled(before);
         assertThat(after.numTokensGenerated()).as("cancelled before its first token").isEqualTo(before.numTokensGenerated());
@@ -51,35 +48,20 @@ class CancellationTest extends GatewayTestBase {
         EngineStats before = probe.stats();
         probe.reset();
         int maxTokens = 900;
-        try (Socket client = send(stream, "Once upon a time", maxTokens)) {
+        try (RawHttp.Exchange client = send(stream, "Once upon a time", maxTokens)) {
             awaitTrue(() -> probe.stats().numTokensGenerated() - before.numTokensGenerated() >= 5, "tokens are generated");
             if (stream) {
-                String head = readSome(client.getInputStream());
-                assertThat(head).startsWith("HTTP/1.1 200").contains("data: ");
+                assertThat(client.readUntil("data: ")).startsWith("HTTP/1.1 200").contains("data: ");
             }
-            abort(client);
+            client.abort();
         }
         EngineStats after = awaitCancelled(before);
         assertThat(after.numTokensGenerated() - before.numTokensGenerated()).isLessThan(maxTokens);
     }
 
-    private Socket send(boolean stream, String prompt, int maxTokens) throws IOException {
-        String body = "{\"model\":\"probe\",\"prompt\":\"" + prompt + "\",\"max_tokens\":" + maxTokens
-                + ",\"ignore_eos\":true,\"stream\":" + stream + "}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Socket socket = new Socket("127.0.0.1", port);
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
-        return socket;
-    }
-
-    /** Closes with a reset, as a client that crashes or times out does. */
-    private static void abort(Socket client) throws IOException {
-        client.setSoLinger(true, 0);
-        client.close();
+    private RawHttp.Exchange send(boolean stream, String prompt, int maxTokens) throws IOException {
+        return RawHttp.post(port, "/v1/completions", DEMO_KEY, "{\"model\":\"probe\",\"prompt\":\"" + prompt
+                + "\",\"max_tokens\":" + maxTokens + ",\"ignore_eos\":true,\"stream\":" + stream + "}");
     }
 
     private EngineStats awaitCancelled(EngineStats before) {
@@ -92,20 +74,7 @@ class CancellationTest extends GatewayTestBase {
         assertThat(after.numRunning() + after.numWaiting()).isZero();
         assertThat(after.numBlocksHeldByRequests()).isZero();
         assertThat(after.numFreeBlocks() + after.numCachedBlocks()).isEqualTo(after.numBlocks());
-        awaitTrue(() -> admission.numHeld() == 0, "the admission permit is released");
+        awaitAdmissionIdle();
         return after;
-    }
-
-    private static String readSome(InputStream in) throws IOException {
-        byte[] buffer = new byte[4096];
-        StringBuilder text = new StringBuilder();
-        while (!text.toString().contains("data: ")) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                break;
-            }
-            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-        }
-        return text.toString();
     }
 }

@@ -31,17 +31,13 @@ class RequestValidationTest extends GatewayTestBase {
 
     @AfterEach
     void nothingLeftBehind() {
-        assertThat(admission.numHeld()).isZero();
+        awaitAdmissionIdle();
         for (String model : new String[] {STORIES, EMBEDDED}) {
             EngineStats stats = engine(model).stats();
             assertThat(stats.numRunning() + stats.numWaiting()).isZero();
             assertThat(stats.numBlocksHeldByRequests()).isZero();
             assertThat(stats.healthy()).isTrue();
         }
-    }
-
-    private Http http() {
-        return new Http(baseUrl());
     }
 
     private static String chat(String fields) {
@@ -170,7 +166,8 @@ class RequestValidationTest extends GatewayTestBase {
     void oversizedHeadersAreA431() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + CHAT + " HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "h".repeat(32 * 1024)
+            out.write(("POST " + CHAT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + DEMO_KEY
+                    + "\r\nX-Big: " + "h".repeat(32 * 1024)
                     + "\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String response = new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);

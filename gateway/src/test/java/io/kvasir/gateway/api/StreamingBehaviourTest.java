@@ -32,7 +32,7 @@ class StreamingBehaviourTest extends GatewayTestBase {
     TestModels.ForcedEngine forced;
 
     private Http.Response chat(String model, boolean stream) {
-        return new Http(baseUrl()).post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"max_tokens\":8,"
+        return http().post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"max_tokens\":8,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":" + stream + "}");
     }
 
@@ -48,7 +48,7 @@ class StreamingBehaviourTest extends GatewayTestBase {
         for (boolean stream : new boolean[] {true, false}) {
             assertApiError(chat("scripted", stream), 400, "messages", null);
         }
-        assertThat(admission.numHeld()).isZero();
+        awaitAdmissionIdle();
     }
 
     @Test
@@ -97,7 +97,7 @@ class StreamingBehaviourTest extends GatewayTestBase {
         int x = tokenWithBytes("x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         // é split over two byte tokens, then a byte that is never valid UTF-8, then a plain token
         forced.force(c3, a9, ff, x);
-        Http http = new Http(baseUrl());
+        Http http = http();
         Http.Response stream = http.post("/v1/completions",
                 "{\"model\":\"forced\",\"prompt\":\"Once\",\"max_tokens\":4,\"stream\":true}");
         assertThat(stream.status()).isEqualTo(200);

@@ -31,7 +31,7 @@ class OpenAiSdkConformanceTest extends GatewayTestBase {
 
     @BeforeEach
     void client() {
-        client = OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey("test-key").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(DEMO_KEY).maxRetries(0).build();
     }
 
     @Test

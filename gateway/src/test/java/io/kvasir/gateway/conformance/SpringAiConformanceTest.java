@@ -20,7 +20,7 @@ class SpringAiConformanceTest extends GatewayTestBase {
 
     private OpenAiChatModel chatModel() {
         return OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
-                .baseUrl(baseUrl() + "/v1").apiKey("test-key").model(STORIES).temperature(0.0).maxTokens(24).build())
+                .baseUrl(baseUrl() + "/v1").apiKey(DEMO_KEY).model(STORIES).temperature(0.0).maxTokens(24).build())
                 .build();
     }
 

@@ -23,7 +23,7 @@ class ActuatorTest extends GatewayTestBase {
 
     @Test
     void prometheusShowsRequestAndEngineMetricsWithModelAndTenantLabels() {
-        Http http = new Http(baseUrl());
+        Http http = http();
         String request = "{\"model\":\"stories260K\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
                 + "\"max_tokens\":5,\"stream\":true}";
         assertThat(http.post("/v1/chat/completions", request).status()).isEqualTo(200);
@@ -31,10 +31,10 @@ class ActuatorTest extends GatewayTestBase {
                 .isEqualTo(400);
         String metrics = http.get("/actuator/prometheus").body();
         assertThat(metrics)
-                .containsPattern("kvasir_requests_total\\{[^}]*model=\"stories260K\"[^}]*outcome=\"completed\"[^}]*tenant=\"test-tenant\"")
+                .containsPattern("kvasir_requests_total\\{[^}]*model=\"stories260K\"[^}]*outcome=\"completed\"[^}]*tenant=\"demo\"")
                 .containsPattern("kvasir_requests_total\\{[^}]*model=\"none\"[^}]*outcome=\"invalid\"")
                 .containsPattern("kvasir_request_time_to_first_token_seconds_bucket\\{[^}]*model=\"stories260K\"")
-                .containsPattern("kvasir_request_inter_token_latency_seconds_bucket\\{[^}]*tenant=\"test-tenant\"")
+                .containsPattern("kvasir_request_inter_token_latency_seconds_bucket\\{[^}]*tenant=\"demo\"")
                 .containsPattern("kvasir_tokens_prompt_total\\{[^}]*model=\"stories260K\"")
                 .containsPattern("kvasir_tokens_cached_total\\{")
                 .containsPattern("kvasir_tokens_generated_total\\{[^}]*model=\"stories260K\"")

@@ -67,9 +67,17 @@ class ProfileValidatorTest {
     void anUnknownPluginIsReportedWithTheKnownNames() {
         ModelProfile bad = valid().plugin(PluginSlot.CODEC, StrategyChoice.of("int3"))
                 .plugin(PluginSlot.PREFIX_INDEX, StrategyChoice.of("trie")).build();
-        assertThat(validator.problems(bad)).containsExactly(
-                new ProfileProblem("plugins.codec", "unknown kv-codec plugin 'int3' (known: f32, f16, int8, fp8-e4m3, int4-kivi)"),
-                new ProfileProblem("plugins.prefixIndex", "unknown prefix-index plugin 'trie' (known: hash, radix, none)"));
+        // The known names are those installed: Kvasir's own, plus whatever test plugins the class path holds.
+        assertThat(validator.problems(bad)).satisfiesExactly(
+                codec -> {
+                    assertThat(codec.field()).isEqualTo("plugins.codec");
+                    assertThat(codec.message()).startsWith("unknown kv-codec plugin 'int3' (known: f32, f16, int8, fp8-e4m3, int4-kivi");
+                },
+                prefix -> {
+                    assertThat(prefix.field()).isEqualTo("plugins.prefixIndex");
+                    assertThat(prefix.message()).startsWith("unknown prefix-index plugin 'trie' (known: hash, radix")
+                            .contains("none");
+                });
     }
 
     @Test

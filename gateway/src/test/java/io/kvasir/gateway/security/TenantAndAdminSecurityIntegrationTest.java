@@ -2,8 +2,8 @@ package io.kvasir.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
-import io.kvasir.gateway.testsupport.RawHttp;
+import io.kvasir.gateway.testing.GatewayTestBase;
+import io.kvasir.gateway.testing.RawHttp;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * RELIABILITY.md items 14 (tenant keys) and 16 (the admin surface) against the running gateway. Each test connects
  * from its own loopback address (127.0.1.N) so the failure throttle of one does not lock out another.
  */
-class TenantAndAdminSecurityIntegrationTest extends GatewayIntegrationTest {
+class TenantAndAdminSecurityIntegrationTest extends GatewayTestBase {
 
     private WebTestClient http;
 
@@ -38,6 +38,28 @@ class TenantAndAdminSecurityIntegrationTest extends GatewayIntegrationTest {
                 .jsonPath("$.error.type").isEqualTo("invalid_request_error")
                 .jsonPath("$.error.message").isNotEmpty()
                 .jsonPath("$.error.param").doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChatCompletionWithoutAValidKeyIs401WithABearerChallengeStreamingOrNot(boolean stream) {
+        String body = "{\"model\":\"stories260K\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String key : new String[] {null, "kv-ThisKeyIsWellFormedButNobodyWasEverIssuedIt0"}) {
+            WebTestClient.RequestBodySpec request = http.post().uri("/v1/chat/completions")
+                    .contentType(MediaType.APPLICATION_JSON);
+            if (key != null) {
+                request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+            }
+            request.bodyValue(body).exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kvasir\"")
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody()
+                    .jsonPath("$.error.code").isEqualTo("invalid_api_key")
+                    .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                    .jsonPath("$.error.message").isNotEmpty();
+        }
     }
 
     @ParameterizedTest

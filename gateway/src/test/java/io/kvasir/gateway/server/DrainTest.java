@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Shutdown drains through the lifecycle, as on SIGTERM (RELIABILITY.md item 25): new requests get 503 and
  * readiness goes down at once; a generation that finishes within the grace period (1.5 s here) completes
- * normally; one that would run longer is ended with a final error event and {@code [DONE]}, and its engine
- * request is cancelled.
+ * normally; one that would run longer (16 choices of 900 tokens: more work than the grace period allows) is
+ * ended with a final error event and {@code [DONE]}, and its engine requests are cancelled.
  */
 class DrainTest extends GatewayTestBase {
 
@@ -37,10 +37,10 @@ class DrainTest extends GatewayTestBase {
 
     @Test
     void drainRefusesNewWorkFinishesShortWorkAndEndsLongWorkWithAFinalEvent() throws Exception {
-        Http http = new Http(baseUrl());
+        Http http = http();
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<Stream<String>>> longStream = client.sendAsync(post(
-                "{\"model\":\"" + EMBEDDED + "\",\"prompt\":\"Once\",\"max_tokens\":900,\"ignore_eos\":true,\"stream\":true}"),
+                "{\"model\":\"" + EMBEDDED + "\",\"prompt\":\"Once\",\"max_tokens\":900,\"n\":16,\"ignore_eos\":true,\"stream\":true}"),
                 HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> streaming = longStream.get(30, TimeUnit.SECONDS);
         assertThat(streaming.statusCode()).isEqualTo(200);
@@ -77,7 +77,7 @@ class DrainTest extends GatewayTestBase {
         assertThat(error.get("code").asString()).isEqualTo("server_shutting_down");
         assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
 
-        awaitTrue(() -> admission.numHeld() == 0, "every permit is released");
+        awaitAdmissionIdle();
         awaitTrue(() -> engine(EMBEDDED).stats().numRunning() + engine(EMBEDDED).stats().numWaiting() == 0,
                 "the cut generation's engine request is gone");
         EngineStats stats = engine(EMBEDDED).stats();
@@ -91,6 +91,7 @@ class DrainTest extends GatewayTestBase {
 
     private HttpRequest post(String body) {
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/completions")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + DEMO_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvasir.gateway.KvasirGatewayApplication;
-import io.kvasir.gateway.testsupport.InMemoryStoreForTests;
+import io.kvasir.gateway.testing.InMemoryStoreForTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -31,6 +32,10 @@ class FirstStartBootstrapIntegrationTest {
 
     private static final Pattern PRINTED_KEY = Pattern.compile("demo API key:\\s+(kv-[A-Za-z0-9_-]+)");
     private static final Pattern PRINTED_PASSWORD = Pattern.compile("admin password:\\s+(\\S+)");
+    /** The printed curl command: its Authorization header, path and body. */
+    private static final Pattern PRINTED_CURL = Pattern.compile(
+            "curl -N http://localhost:\\w+(/v1/chat/completions) -H \"(Authorization: Bearer [^\"]+)\".*?-d '([^']+)'",
+            Pattern.DOTALL);
 
     @TempDir
     Path home;
@@ -47,6 +52,14 @@ class FirstStartBootstrapIntegrationTest {
                     .expectStatus().isOk().expectBody().jsonPath("$.tenant_id").isEqualTo("demo");
             client(app).get().uri("/admin/api/tenants").header(HttpHeaders.AUTHORIZATION, basic(password)).exchange()
                     .expectStatus().isOk().expectBody().jsonPath("$.data.length()").isEqualTo(1);
+            // the printed curl command, as pasted into a shell, streams a chat completion
+            Matcher tryIt = PRINTED_CURL.matcher(output.getOut());
+            assertThat(tryIt.find()).as(output.getOut()).isTrue();
+            assertThat(tryIt.group(2)).isEqualTo("Authorization: Bearer " + key);
+            client(app).post().uri(tryIt.group(1)).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(tryIt.group(3)).exchange()
+                    .expectStatus().isOk().expectBody(String.class)
+                    .value(body -> assertThat(body).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n"));
         }
         assertThat(Files.list(home.resolve("data"))).anyMatch(f -> f.getFileName().toString().startsWith("kvasir"));
         int printedBefore = output.getOut().length();
@@ -72,7 +85,9 @@ class FirstStartBootstrapIntegrationTest {
         try (ConfigurableApplicationContext app = start("--kvasir.bootstrap.admin-password=" + password,
                 "--kvasir.bootstrap.demo-tenant-key=" + key)) {
             assertThat(output.getOut()).contains("Kvasir first start").contains("(from KVASIR_ADMIN_PASSWORD)")
-                    .contains("(from KVASIR_DEMO_TENANT_KEY)").doesNotContain(key).doesNotContain(password);
+                    .contains("(from KVASIR_DEMO_TENANT_KEY)").doesNotContain(key).doesNotContain(password)
+                    .as("the printed curl command leaves the variable for the shell to expand")
+                    .contains("-H \"Authorization: Bearer $KVASIR_DEMO_TENANT_KEY\"");
             client(app).get().uri("/v1/usage").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
                     .expectStatus().isOk();
             client(app).get().uri("/admin/api/tenants").header(HttpHeaders.AUTHORIZATION, basic(password)).exchange()

@@ -6,7 +6,7 @@ import io.kvasir.gateway.admission.Admission;
 import io.kvasir.gateway.admission.Admission.Permit;
 import io.kvasir.gateway.admission.AdmissionRejectedException;
 import io.kvasir.gateway.store.TenantRecord;
-import io.kvasir.gateway.testsupport.GatewayIntegrationTest;
+import io.kvasir.gateway.testing.GatewayTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * with 429 and Retry-After while another tenant keeps getting in), through the store, the tenant directory and
  * the admission the API handlers use.
  */
-class TenantIsolationAndAdmissionIntegrationTest extends GatewayIntegrationTest {
+class TenantIsolationAndAdmissionIntegrationTest extends GatewayTestBase {
 
     private static final String MODEL = "kvasir-tiny-q8_0";
 
@@ -67,6 +67,9 @@ class TenantIsolationAndAdmissionIntegrationTest extends GatewayIntegrationTest 
         assertThat(otherTenant).as("the answer must not reveal whether the other tenant exists").isEqualTo(noTenant);
         usage(keyA, "?tenant_id=usage-a").expectStatus().isOk();
         usage(keyA, "?days=0").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("days");
+        usage(keyA, "?days=many").expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.error.param").isEqualTo("days")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class DirectOutput {
     }
 
     private static String text(ModelEngine engine, int[] prompt, SamplingParams params) {
-        GenerationRequest request = new GenerationRequest("direct-" + UUID.randomUUID(), TestTenancy.TENANT.id(), prompt,
+        GenerationRequest request = new GenerationRequest("direct-" + UUID.randomUUID(), GatewayTestBase.DEMO_TENANT, prompt,
                 params, 0);
         StringBuilder text = new StringBuilder();
         engine.generate(request)

@@ -9,10 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small blocking HTTP client for tests: JSON in, status and JSON (or SSE lines) out. */
+/**
+ * A small blocking HTTP client for tests: JSON in, status and JSON (or SSE lines) out; every request carries
+ * the API key it was made with ({@code Authorization: Bearer ...}), or none.
+ */
 public final class Http {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
@@ -20,9 +24,22 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
+    private final @Nullable String apiKey;
 
+    /** A client sending no API key. */
     public Http(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** A client sending {@code apiKey} with every request. */
+    public Http(String baseUrl, @Nullable String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** The same server with another tenant's key. */
+    public Http withKey(String otherKey) {
+        return new Http(baseUrl, otherKey);
     }
 
     /** A response: status, headers and body text. */
@@ -43,12 +60,20 @@ public final class Http {
     }
 
     public Response post(String path, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60)).GET().build());
+        return send(request(path).GET().build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request;
     }
 
     private static Response send(HttpRequest request) {

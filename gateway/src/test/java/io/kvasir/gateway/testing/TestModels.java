@@ -5,9 +5,16 @@ import io.kvasir.api.GenerationResult;
 import io.kvasir.api.TokenOutput;
 import io.kvasir.api.ForcedDecoding;
 import io.kvasir.gateway.engine.GenerationEvent;
+import io.kvasir.engine.gguf.ModelPathPolicy;
+import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.gateway.engine.EngineLauncher;
 import io.kvasir.gateway.engine.InProcessModelEngine;
 import io.kvasir.gateway.engine.ModelCatalog;
 import io.kvasir.gateway.engine.ModelEngine;
+import io.kvasir.gateway.engine.ModelProperties;
+import io.kvasir.gateway.engine.SharedModels;
+import io.kvasir.gateway.profile.ModelProfile;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -22,7 +29,7 @@ import reactor.core.publisher.FluxSink;
  *   <li>{@code probe}: the embedded model prefilling two tokens per step, recording the engine's step count when the gateway cancels a request;</li>
  *   <li>{@code scripted}: the embedded model's tokenizer, with generation streams the test scripts (delays,
  *       failures before and after the first token, odd token texts);</li>
- *   <li>{@code forced}: the real stories260K engine, generating the token ids the test forces (teacher forcing),
+ *   <li>{@code forced}: a real stories260K engine, generating the token ids the test forces (teacher forcing),
  *       for bytes that are not valid UTF-8 on their own.</li>
  * </ul>
  */
@@ -44,8 +51,11 @@ public class TestModels {
     }
 
     @Bean
-    ForcedEngine forcedEngine(ModelCatalog catalog) {
-        ForcedEngine forced = new ForcedEngine(catalog.find(GatewayTestBase.STORIES).orElseThrow());
+    ForcedEngine forcedEngine(ModelCatalog catalog, ModelProperties properties, PluginRegistry plugins) {
+        // an engine instance of its own: a forced generation needs the engine itself, which deployments keep inside
+        ModelProfile stories = catalog.deployment(GatewayTestBase.STORIES).orElseThrow().profile();
+        EngineLauncher launcher = new EngineLauncher(ModelPathPolicy.of(properties.modelDirs()), plugins, new SharedModels());
+        ForcedEngine forced = new ForcedEngine(launcher.launch(GatewayTestBase.STORIES, stories));
         catalog.add(forced);
         return forced;
     }
@@ -105,13 +115,24 @@ public class TestModels {
         }
     }
 
-    /** The real stories260K engine, made to generate exactly the forced token ids. */
+    /** A real stories260K engine of its own, made to generate exactly the forced token ids. */
     public static final class ForcedEngine extends DelegatingEngine {
 
+        private final InProcessModelEngine engine;
+        private final AtomicBoolean closed = new AtomicBoolean();
         private volatile int[] forced = new int[0];
 
-        ForcedEngine(ModelEngine delegate) {
-            super("forced", delegate);
+        ForcedEngine(InProcessModelEngine engine) {
+            super("forced", engine);
+            this.engine = engine;
+        }
+
+        /** Closes the engine it owns (once: the catalog and the context both close it). */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                engine.close();
+            }
         }
 
         /** The ids every following request generates, in order (then generation runs into max_tokens). */
@@ -122,10 +143,9 @@ public class TestModels {
         @Override
         public Flux<GenerationEvent> generate(GenerationRequest request) {
             int[] ids = forced;
-            var engine = ((InProcessModelEngine) delegate).engine();
             return Flux.create(sink -> {
                 sink.next(new GenerationEvent.Queued(request.requestId()));
-                var handle = engine.submit(request, new ForcedListener(sink, ids));
+                var handle = engine.engine().submit(request, new ForcedListener(sink, ids));
                 sink.onCancel(handle::cancel);
             }, FluxSink.OverflowStrategy.BUFFER);
         }

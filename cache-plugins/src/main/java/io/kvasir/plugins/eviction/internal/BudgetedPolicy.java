@@ -36,7 +36,7 @@ public abstract class BudgetedPolicy implements EvictionPolicy {
         if (!budget.isEvictionDue(numSlots, budgetSlots)) {
             return SlotRanges.append(keep, 0, 0, numSlots);
         }
-        int numKept = evict(numSlots, slotScores, endOfPrefill, budgetSlots, keep);
+        int numKept = evict(numSlots, slotPositions, slotScores, endOfPrefill, budgetSlots, keep);
         assert numKept <= budgetSlots : numKept + " kept over a budget of " + budgetSlots;
         assert SlotRanges.isAscendingWithin(keep, numKept, numSlots) : "kept slots not ascending and unique";
         return numKept;
@@ -46,13 +46,15 @@ public abstract class BudgetedPolicy implements EvictionPolicy {
      * Chooses the slots to keep from a cache that is over budget by more than a chunk.
      *
      * @param numSlots cached slots, more than {@code budget}
+     * @param slotPositions the position of each slot, ascending
      * @param slotScores the statistic the policy asked for, per slot
      * @param endOfPrefill whether this step completed the prompt
      * @param budget slots to keep, at least 1
      * @param keep receives the kept slot indices, ascending
      * @return how many slots to keep, at most {@code budget}
      */
-    protected abstract int evict(int numSlots, float[] slotScores, boolean endOfPrefill, int budget, int[] keep);
+    protected abstract int evict(int numSlots, int[] slotPositions, float[] slotScores, boolean endOfPrefill, int budget,
+            int[] keep);
 
     private void checkArguments(int numSlots, int[] slotPositions, float[] slotScores, int[] keep) {
         if (numSlots < 0) {

@@ -12,11 +12,15 @@ package io.kvasir.plugins.eviction.internal;
  * scores are kept, equal scores keeping the more recent slot. Pooling keeps a token's neighbours with it,
  * so the model sees whole phrases rather than isolated tokens.
  *
- * <p>During decode (every later call), with the cache over budget by more than a chunk: the oldest
- * {@code budget - window} slots are kept (right after prefill these are exactly the slots selected by
- * score), and the newest {@code window} slots; the slots between are evicted, so the observation window's
- * tokens go first, then the oldest generated tokens, and new tokens always stay. Scores are ignored during
- * decode.
+ * <p>During decode (every later call), with the cache over budget by more than a chunk: the prompt slots
+ * kept at the end of prefill stay, as long as they leave room for a recent window of at least
+ * {@code window} slots, and the rest of the budget holds the newest slots. Precisely, with {@code p} the
+ * number of prompt slots still cached, the oldest {@code min(p, budget - window)} slots are kept, then the
+ * newest ones up to the budget; generated tokens slide through the recent window, oldest out first. Prompt
+ * slots are recognised by their scores: the statistic is the attention of prompt tokens, so every prompt
+ * slot has a positive score (the last prompt token attends to all of them) and every later slot scores zero.
+ * With a fixed {@code budget_tokens} that is exactly the slots selected by score plus the newest
+ * {@code window}; with a fraction the recent window grows with the budget, as the other policies' windows do.
  *
  * <p>When the budget is smaller than the window, both phases keep the newest {@code budget} slots.
  * SnapKV must see the whole prompt before it selects, so {@link #selectsDuringPrefill()} is false.
@@ -75,16 +79,28 @@ public final class SnapKvPolicy extends BudgetedPolicy {
     }
 
     @Override
-    protected int evict(int numSlots, float[] slotScores, boolean endOfPrefill, int budget, int[] keep) {
-        int numRecent = Math.min(window, budget);
-        if (!endOfPrefill || numRecent < window) {
-            int n = SlotRanges.append(keep, 0, 0, budget - numRecent);
-            return SlotRanges.append(keep, n, numSlots - numRecent, numSlots);
+    protected int evict(int numSlots, int[] slotPositions, float[] slotScores, boolean endOfPrefill, int budget, int[] keep) {
+        if (budget < window) {
+            return SlotRanges.append(keep, 0, numSlots - budget, numSlots);
+        }
+        if (!endOfPrefill) {
+            int numOldest = Math.min(numPromptSlots(slotScores, numSlots), budget - window);
+            int n = SlotRanges.append(keep, 0, 0, numOldest);
+            return SlotRanges.append(keep, n, numSlots - (budget - numOldest), numSlots);
         }
         int firstWindow = numSlots - window;
         float[] pooled = pool(slotScores, firstWindow);
         int n = topSlots.appendTop(pooled, firstWindow, budget - window, keep, 0);
         return SlotRanges.append(keep, n, firstWindow, numSlots);
+    }
+
+    /** The leading slots with a positive score: the prompt's (generated slots never receive the statistic). */
+    private static int numPromptSlots(float[] slotScores, int numSlots) {
+        int n = 0;
+        while (n < numSlots && slotScores[n] > 0f) {
+            n++;
+        }
+        return n;
     }
 
     /** Smooths {@code scores[0, numCandidates)} into the scratch array, which it returns. */

@@ -28,7 +28,7 @@ public final class StreamingLlmPolicy extends BudgetedPolicy {
     }
 
     @Override
-    protected int evict(int numSlots, float[] slotScores, boolean endOfPrefill, int budget, int[] keep) {
+    protected int evict(int numSlots, int[] slotPositions, float[] slotScores, boolean endOfPrefill, int budget, int[] keep) {
         int numSinks = Math.min(sinkTokens, budget);
         int n = SlotRanges.append(keep, 0, 0, numSinks);
         return SlotRanges.append(keep, n, numSlots - (budget - numSinks), numSlots);

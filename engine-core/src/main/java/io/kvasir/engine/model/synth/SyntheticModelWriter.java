@@ -13,8 +13,10 @@ import io.kvasir.engine.gguf.TensorSource;
 import io.kvasir.engine.kernel.Quantizer;
 
 /**
- * Writes a Llama-architecture GGUF model with random weights of a given {@link ModelShape} and tensor type,
- * so that anyone can run and benchmark Kvasir without downloading weights.
+ * Writes a GGUF model with random weights of a given {@link ModelShape} and tensor type, so that anyone can
+ * run and benchmark Kvasir without downloading weights. The architecture is {@code llama} by default, or
+ * {@code qwen2}: its metadata under {@code qwen2.*} (NeoX RoPE with base 1e6, RMS epsilon 1e-6) and random Q,
+ * K and V bias vectors (F32, as llama.cpp stores them). Both use the synthetic SentencePiece vocabulary.
  *
  * <p>Weights are drawn uniformly with standard deviation {@code 1/sqrt(inputs)} (uniform rather than normal:
  * a billion draws take seconds, and a benchmark cares only about the bytes), seeded per tensor, so the same shape, type and seed give the same file. Rows are generated and encoded one at a
@@ -22,14 +24,30 @@ import io.kvasir.engine.kernel.Quantizer;
  */
 public final class SyntheticModelWriter {
 
+    /** Architectures a synthetic model can be written as. */
+    public static final java.util.List<String> SUPPORTED_ARCHITECTURES = java.util.List.of("llama", "qwen2");
+
     /** Tensor types a synthetic model can be written in. */
     public static final GgmlType[] SUPPORTED_TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0};
 
     private final ModelShape shape;
     private final GgmlType type;
     private final long seed;
+    private final String architecture;
 
+    /** A writer of {@code llama} models. */
     public SyntheticModelWriter(ModelShape shape, GgmlType type, long seed) {
+        this(shape, type, seed, "llama");
+    }
+
+    /**
+     * @param architecture one of {@link #SUPPORTED_ARCHITECTURES}
+     */
+    public SyntheticModelWriter(ModelShape shape, GgmlType type, long seed, String architecture) {
+        if (!SUPPORTED_ARCHITECTURES.contains(architecture)) {
+            throw new IllegalArgumentException("synthetic models can be written as " + String.join(" or ", SUPPORTED_ARCHITECTURES)
+                    + ", not " + architecture);
+        }
         boolean supported = false;
         for (GgmlType t : SUPPORTED_TYPES) {
             supported |= t == type;
@@ -40,24 +58,28 @@ public final class SyntheticModelWriter {
         this.shape = shape;
         this.type = type;
         this.seed = seed;
+        this.architecture = architecture;
     }
 
     /** Writes the model to {@code path} (atomically: a failed write leaves no partial file). */
     public void write(Path path) throws IOException {
         SyntheticVocabulary vocab = SyntheticVocabulary.of(shape.vocabSize());
         int kvDim = shape.headDim() * shape.numKvHeads();
+        boolean qwen = architecture.equals("qwen2");
+        String a = architecture + ".";
+        String name = "kvasir-synthetic-" + (qwen ? "qwen2-" : "") + shape.name() + "-" + type.name().toLowerCase(java.util.Locale.ROOT);
         GgufWriter.Builder b = GgufWriter.builder()
-                .put("general.architecture", "llama")
-                .put("general.name", "kvasir-synthetic-" + shape.name() + "-" + type.name().toLowerCase(java.util.Locale.ROOT))
-                .putU32("llama.context_length", shape.contextLength())
-                .putU32("llama.embedding_length", shape.dim())
-                .putU32("llama.block_count", shape.numLayers())
-                .putU32("llama.feed_forward_length", shape.ffnDim())
-                .putU32("llama.attention.head_count", shape.numHeads())
-                .putU32("llama.attention.head_count_kv", shape.numKvHeads())
-                .putU32("llama.rope.dimension_count", shape.headDim())
-                .putF32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-                .putF32("llama.rope.freq_base", 10000f)
+                .put("general.architecture", architecture)
+                .put("general.name", name)
+                .putU32(a + "context_length", shape.contextLength())
+                .putU32(a + "embedding_length", shape.dim())
+                .putU32(a + "block_count", shape.numLayers())
+                .putU32(a + "feed_forward_length", shape.ffnDim())
+                .putU32(a + "attention.head_count", shape.numHeads())
+                .putU32(a + "attention.head_count_kv", shape.numKvHeads())
+                .putU32(a + "rope.dimension_count", shape.headDim())
+                .putF32(a + "attention.layer_norm_rms_epsilon", qwen ? 1e-6f : 1e-5f)
+                .putF32(a + "rope.freq_base", qwen ? 1_000_000f : 10000f)
                 .put("tokenizer.ggml.model", "llama")
                 .putArray("tokenizer.ggml.tokens", vocab.tokens)
                 .putArray("tokenizer.ggml.scores", vocab.scores)
@@ -76,6 +98,11 @@ public final class SyntheticModelWriter {
             matrix(b, p + "attn_k.weight", kvDim, shape.dim());
             matrix(b, p + "attn_v.weight", kvDim, shape.dim());
             matrix(b, p + "attn_output.weight", shape.dim(), shape.dim());
+            if (qwen) {
+                bias(b, p + "attn_q.bias", shape.dim());
+                bias(b, p + "attn_k.bias", kvDim);
+                bias(b, p + "attn_v.bias", kvDim);
+            }
             b.tensor(p + "ffn_norm.weight", new long[] {shape.dim()}, ones(shape.dim()));
             matrix(b, p + "ffn_gate.weight", shape.ffnDim(), shape.dim());
             matrix(b, p + "ffn_up.weight", shape.ffnDim(), shape.dim());
@@ -85,7 +112,21 @@ public final class SyntheticModelWriter {
     }
 
     private void matrix(GgufWriter.Builder b, String name, int rows, int cols) {
-        b.tensor(name, type, new long[] {cols, rows}, new RandomRows(seed ^ name.hashCode() * 0x9E3779B97F4A7C15L, rows, cols));
+        b.tensor(name, type, new long[] {cols, rows}, new RandomRows(tensorSeed(name), rows, cols));
+    }
+
+    private long tensorSeed(String name) {
+        return seed ^ name.hashCode() * 0x9E3779B97F4A7C15L;
+    }
+
+    /** A bias vector, uniform on [-0.5, 0.5]: large enough that a forward pass without it differs. */
+    private void bias(GgufWriter.Builder b, String name, int n) {
+        SplittableRandom random = new SplittableRandom(tensorSeed(name));
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (random.nextDouble() - 0.5);
+        }
+        b.tensor(name, new long[] {n}, values);
     }
 
     private static float[] ones(int n) {

@@ -26,6 +26,11 @@ import reactor.core.scheduler.Schedulers;
  * away) cancels every engine request of the plan, whose KV blocks return to the pool within one engine step
  * (RELIABILITY.md item 19), and releases the admission permit.
  *
+ * <p>Admission: the tenant, model, prompt tokens and the most tokens the choices may generate are admitted
+ * before any engine work; the permit is held for the whole run and settled exactly once when it completes, fails,
+ * is cancelled or is cut by the drain (or when starting the engine requests throws): first the tokens really used
+ * (every prompt once, every token generated so far) for the tenant's token budget and usage, then the release.
+ *
  * <p>The stream carries each choice's {@link GenerationEvent.Queued}, tokens and {@link GenerationEvent.Finished}
  * (with {@code stop} or {@code length}); everything else ends it with an error: an engine failure (500), a
  * request the engine stopped serving or the drain deadline (503). Engine events are handed off the engine's
@@ -59,7 +64,8 @@ public class GenerationRunner {
                     }
                     int maxTokens = (int) Math.min(Integer.MAX_VALUE, plan.maxTokensTotal());
                     return admission.admit(plan.tenant(), plan.model(), plan.totalPromptTokens(), maxTokens)
-                            .flatMapMany(permit -> generate(plan, permit, observer));
+                            .flatMapMany(permit -> Flux.using(() -> permit, held -> generate(plan),
+                                    held -> settle(held, plan, observer)));
                 })
                 .doOnNext(observer::onEvent)
                 .doOnComplete(observer::completed)
@@ -67,7 +73,7 @@ public class GenerationRunner {
                 .doOnCancel(observer::cancelled);
     }
 
-    private Flux<ChoiceEvent> generate(GenerationPlan plan, Admission.Permit permit, RunObserver observer) {
+    private Flux<ChoiceEvent> generate(GenerationPlan plan) {
         List<Flux<ChoiceEvent>> choices = new ArrayList<>(plan.numChoices());
         for (int i = 0; i < plan.numChoices(); i++) {
             int index = i;
@@ -87,11 +93,13 @@ public class GenerationRunner {
                 .concatWith(Mono.defer(() -> numFinished.get() < plan.numChoices()
                         ? Mono.error(ApiException.shuttingDown(
                                 "The server shut down before the generation finished; the output is incomplete."))
-                        : Mono.empty()))
-                .doFinally(signal -> {
-                    permit.recordTokens(plan.totalPromptTokens(), observer.numGeneratedTokens());
-                    permit.release();
-                });
+                        : Mono.empty()));
+    }
+
+    /** Tells admission what the request used and gives its permit back: once, however the run ended. */
+    private static void settle(Admission.Permit permit, GenerationPlan plan, RunObserver observer) {
+        permit.recordTokens(plan.totalPromptTokens(), observer.numGeneratedTokens());
+        permit.release();
     }
 
     private static void forward(int index, GenerationEvent event, SynchronousSink<ChoiceEvent> sink) {

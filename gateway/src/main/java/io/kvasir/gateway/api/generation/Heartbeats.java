@@ -28,7 +28,9 @@ public final class Heartbeats {
         return source.publish(shared -> {
             Sinks.Empty<Void> ended = Sinks.empty();
             Flux<T> visible = shared.filter(e -> e != start).doFinally(signal -> ended.tryEmitEmpty());
-            Flux<T> beats = shared.skipUntil(e -> e == start)
+            // a failure reaches the client through the visible branch; the heartbeat branch just ends, so the one
+            // failure is not signalled to the merge twice (the second would be dropped and logged as an error)
+            Flux<T> beats = shared.skipUntil(e -> e == start).onErrorComplete()
                     .switchMap(e -> Flux.interval(interval, interval, timer)
                             .onBackpressureDrop()
                             .map(i -> heartbeat)

@@ -1,4 +1,4 @@
-package io.kvasir.gateway.testsupport;
+package io.kvasir.gateway.testing;
 
 import java.util.Arrays;
 import java.util.Map;
