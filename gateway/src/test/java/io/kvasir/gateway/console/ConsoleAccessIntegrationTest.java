@@ -2,10 +2,9 @@ package io.kvasir.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvasir.gateway.testsupport.RawHttp;
+import io.kvasir.gateway.testing.GatewayTestBase;
+import io.kvasir.gateway.testing.RawHttp;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -13,11 +12,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The admin filter lets reads of the console's static paths through without credentials (here the console jar is
  * absent, so they answer 404 saying so) and guards everything else under {@code /admin} as before.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleAccessIntegrationTest {
-
-    @LocalServerPort
-    int port;
+class ConsoleAccessIntegrationTest extends GatewayTestBase {
 
     @Test
     void readsOfTheConsolesStaticPathsNeedNoCredentials() throws Exception {
