@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { seg, type AdminClient } from '../api/client';
+import { ApiError, seg, type AdminClient } from '../api/client';
 import { Chart, type Line } from '../components/Chart';
 import { FieldInput } from '../components/FieldInput';
 import { ErrorText, Status } from '../components/Notice';
@@ -143,7 +143,9 @@ function TenantDetail({ client, tenant, onChanged }: { client: AdminClient; tena
         onChanged(`Issued a new key for ${tenant.id}.`);
       })}>Issue a new key</button>
       <h3>Usage</h3>
-      {usage.error ? <ErrorText error={usage.error} /> : usage.data ? (
+      {usage.error instanceof ApiError && usage.error.status === 404 ? (
+        <p>This gateway has no per-tenant usage view (<code>GET /admin/api/tenants/{'{id}'}/usage</code> answered 404); a tenant reads its own with <code>GET /v1/usage</code>.</p>
+      ) : usage.error ? <ErrorText error={usage.error} /> : usage.data ? (
         <dl class="figures">
           <dt>Requests</dt><dd>{formatNumber(usage.data.requests)}</dd>
           <dt>Prompt tokens</dt><dd>{formatNumber(usage.data.promptTokens)}</dd>
