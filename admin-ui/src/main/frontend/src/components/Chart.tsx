@@ -64,8 +64,7 @@ export function Chart({ title, unit, times, lines, height = 160 }: Props) {
       chart.destroy();
       plot.current = null;
     };
-    // Rebuilt when the set of lines changes; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Rebuilt only when the set of lines changes; new data goes through setData below.
   }, [shape, height]);
 
   useEffect(() => {

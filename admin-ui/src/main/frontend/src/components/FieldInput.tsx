@@ -10,7 +10,8 @@ interface Props {
 
 /**
  * One generated form input with its label, its help and its error, tied together for screen readers
- * (`aria-describedby`, `aria-invalid`); the error shows as the person types.
+ * (`aria-describedby`, `aria-invalid`); the error shows as the person types. Numbers use text inputs with a
+ * numeric keyboard hint: a number input hides what was typed when it is not a number, so it could not be reported.
  */
 export function FieldInput({ field, value, error, onChange, label }: Props) {
   const helpId = `${field.id}-help`;
