@@ -87,4 +87,34 @@ class ProfileEditorBrowserTest extends ConsoleBrowserTest {
         browser.findElement(By.xpath("//button[normalize-space()='Load the current version']")).click();
         waitForText(By.cssSelector(".editor .meta"), "Version " + (version + 1));
     }
+
+    @Test
+    void anEvictionPolicyIsChosenWithItsSettingsFromItsSchemaAppliedAndRolledBack() {
+        long version = api.get("/admin/api/models/" + STORIES + "/profile").json().get("version").asLong();
+        new Select(input("choice-prefixIndex")).selectByVisibleText("none");
+        new Select(input("choice-eviction")).selectByVisibleText("streaming");
+        WebElement sinks = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("f-eviction-config-sink_tokens")));
+        assertThat(browser.findElement(By.cssSelector("label[for='f-eviction-config-sink_tokens']")).getText())
+                .isEqualTo("Sink tokens (tokens)");
+        assertThat(sinks.getAttribute("value")).as("the schema's default").isEqualTo("4");
+        type("f-eviction-config-sink_tokens", "2000");
+        assertThat(waitForText(By.id("f-eviction-config-sink_tokens-error"), "Must")).isEqualTo("Must be between 0 and 1024 tokens.");
+        type("f-eviction-config-sink_tokens", "2");
+
+        browser.findElement(By.xpath("//button[normalize-space()='Preview changes']")).click();
+        waitForText(By.id("diff-summary"), "Needs a drain");
+        String diff = browser.findElement(By.xpath("//table[caption='What applying changes']")).getText();
+        assertThat(diff).contains("Prefix index", "Eviction", "streaming (", "sink_tokens=2");
+        input("apply").click();
+        waitForText(By.id("change-result"), "is now at profile version " + (version + 1));
+        JsonNode eviction = api.get("/admin/api/models/" + STORIES + "/profile").json().get("profile").get("plugins").get("eviction");
+        assertThat(eviction.get("name").asString()).isEqualTo("streaming");
+        assertThat(eviction.get("config").get("sink_tokens").asInt()).isEqualTo(2);
+        assertThat(CompletionLoad.once(port, DEMO_KEY, STORIES)).as("the new instance serves").isEqualTo("ok");
+
+        browser.findElement(By.xpath("//button[normalize-space()='Roll back to version " + version + "']")).click();
+        waitForText(By.id("rollback-result"), "Rolled back to version " + version);
+        assertThat(api.get("/admin/api/models/" + STORIES + "/profile").json().get("profile").get("plugins")
+                .get("eviction").get("name").asString()).isEqualTo("none");
+    }
 }
