@@ -20,6 +20,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.kvasir.api.FinishReason;
 import io.kvasir.engine.loop.EngineStats;
@@ -133,6 +134,7 @@ class RemoteGatewayEndToEndTest {
         assertThat(after.numTokensGenerated() - before.numTokensGenerated()).isLessThan(maxTokens);
     }
 
+    /** Two failures from 127.0.0.1: within the gateway's free attempts (3), so its failure throttle slows nobody. */
     @Test
     void aWrongApiKeyFailsAtOnceWithTheGatewaysReasonAndIsNotRetried() {
         remote.withPropertyValues("spring.ai.kvasir.remote.api-key=kv-NotAKeyThisGatewayEverIssued00000000")
@@ -152,6 +154,11 @@ class RemoteGatewayEndToEndTest {
                             .getMetrics();
                     assertThat(retries.getNumberOfFailedCallsWithoutRetryAttempt()).isEqualTo(2);
                     assertThat(retries.getNumberOfFailedCallsWithRetryAttempt()).isZero();
+                    // the caller's fault, not the gateway's: the circuit breaker counts both as successes
+                    CircuitBreaker.Metrics breaker = context.getBean(
+                            KvasirRemoteAutoConfiguration.CIRCUIT_BREAKER_BEAN, CircuitBreaker.class).getMetrics();
+                    assertThat(breaker.getNumberOfFailedCalls()).isZero();
+                    assertThat(breaker.getNumberOfSuccessfulCalls()).isEqualTo(2);
                 });
     }
 
