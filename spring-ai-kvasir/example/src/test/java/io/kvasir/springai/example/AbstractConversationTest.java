@@ -10,13 +10,20 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.MessageType;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * What a user of the example sees, whichever way Kvasir serves it: multi-turn conversations through
  * {@code ChatClient} with chat memory, greedy and short. Subclasses start the application in one mode
- * ({@link EmbeddedConversationTest}; a remote-mode subclass points {@code spring.ai.kvasir.remote.*} at a
- * running gateway). Conversation ids are unique per test, so the tests share one application.
+ * ({@link EmbeddedConversationTest} in process, {@link RemoteConversationTest} against a real gateway). Conversation ids are unique per test, so the tests share one application.
  */
+@TestPropertySource(properties = {
+        // The gateway shares this test class path (RemoteConversationTest starts one); the example's context stays
+        // the example's: its own application.properties, not the gateway's application.yml, and no database.
+        "spring.config.location=classpath:/application.properties",
+        "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                + "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration,"
+                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 abstract class AbstractConversationTest {
 
     @Autowired
@@ -61,7 +68,8 @@ abstract class AbstractConversationTest {
         chunks.forEach(c -> text.append(c.getResult().getOutput().getText()));
         assertThat(text.toString()).isNotEmpty();
         assertThat(Reply.of(chunks.getLast()).completionTokens()).isPositive();
-        Reply next = assistant.reply("streamed", "And then?");
+        // the next turn streams too: its last chunk's usage counts the prompt tokens the first turn left cached
+        Reply next = Reply.of(assistant.streamReply("streamed", "And then?").blockLast());
         assertThat(chatMemory.get("streamed")).hasSize(4);
         assertThat(chatMemory.get("streamed").get(1).getText()).isEqualTo(text.toString());
         assertThat(next.cachedPromptTokens()).isPositive();
