@@ -66,6 +66,10 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
                         exchange.getAttributes().put(Tenant.ATTRIBUTE, key.tenant().toTenant());
                         yield chain.filter(exchange);
                     }
+                    // Only a presented credential can be a guess: a request with none (a browser's favicon fetch)
+                    // gets its 401 without counting towards the address's lockout.
+                    case ApiException refused when refused.status() == HttpStatus.UNAUTHORIZED && authorization == null ->
+                            Rejections.unauthorized(refused, CHALLENGE, Duration.ZERO);
                     case ApiException refused when refused.status() == HttpStatus.UNAUTHORIZED ->
                             Rejections.unauthorized(refused, CHALLENGE, throttle.recordFailure(client));
                     case ApiException refused -> Rejections.reject(refused);
