@@ -189,11 +189,9 @@ class CodecSwitchUnderTrafficTest {
     }
 
     private void awaitExactRequests(long epoch, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (exactByEpoch.getOrDefault(epoch, new AtomicInteger()).get() < count) {
-            assertThat(System.nanoTime()).as("generators stalled; failures: %s", failures).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+        io.kvasir.engine.testing.Await.until(java.time.Duration.ofSeconds(120), () -> "the generators finish " + count
+                + " requests of epoch " + epoch + " (failures: " + failures + ")",
+                () -> exactByEpoch.getOrDefault(epoch, new AtomicInteger()).get() >= count);
     }
 
     private static long countEngineThreads() {

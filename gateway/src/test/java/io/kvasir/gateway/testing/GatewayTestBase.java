@@ -107,18 +107,7 @@ public abstract class GatewayTestBase {
 
     /** Waits (up to 20 s) until the condition holds; for effects that follow a response asynchronously. */
     public static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        io.kvasir.engine.testing.Await.until(Duration.ofSeconds(20), what, condition);
     }
 
     protected String baseUrl() {

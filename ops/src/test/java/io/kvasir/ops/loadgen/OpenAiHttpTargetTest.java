@@ -163,12 +163,6 @@ class OpenAiHttpTargetTest {
 
     /** Waits for a condition the server or client reaches asynchronously (bounded, so a bug fails instead of hanging). */
     static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within 20 s");
-            }
-            Thread.sleep(10);
-        }
+        io.kvasir.engine.testing.Await.until(Duration.ofSeconds(20), "the asynchronous condition holds", condition);
     }
 }
