@@ -78,18 +78,7 @@ public final class Http {
 
     private static Response send(HttpRequest request) {
         try {
-            HttpResponse<String> r;
-            try {
-                r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (IOException closedUnanswered) {
-                // A pooled keep-alive connection the gateway closed without answering (no response byte at all) is
-                // a transport failure the request never reached a handler through; send it once more on a new one.
-                // Known issue, see the closing note: after some refused requests a reused connection can stall.
-                if (!String.valueOf(closedUnanswered.getMessage()).contains("header parser received no bytes")) {
-                    throw closedUnanswered;
-                }
-                r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            }
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package io.kvasir.ops.loadgen;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -28,8 +29,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Measure the HTTP path's cost: the same closed-loop workload against an in-process engine "
-                + "(--engine-model, built with the gateway's default engine settings) and through the gateway, in one run; "
-                + "prints output tokens/s of both, their ratio, and the median TTFT the HTTP path adds.",
+                + "(--engine-model, built with the gateway's default engine settings) and through the gateway, in one run of "
+                + "several rounds that alternate which side goes first; prints each round's output tokens/s, ratio and the median "
+                + "TTFT the HTTP path adds, and the medians over the rounds, on which the targets are judged.",
                 "Targets (issue 4): at most 5% of throughput and 5 ms of median TTFT at 16 concurrent streams."})
 final class CompareCommand implements Callable<Integer> {
 
@@ -103,55 +105,78 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Rounds of both sides, alternating which runs first; the targets are judged on the median round "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
-        if (concurrency < 1 || requests < 1 || warmup < 0 || singleStreamRequests < 0) {
-            throw new IllegalArgumentException("--concurrency and --requests must be at least 1, --warmup and --single-stream-requests not negative");
+        if (concurrency < 1 || requests < 1 || warmup < 0 || singleStreamRequests < 0 || rounds < 1) {
+            throw new IllegalArgumentException("--concurrency, --requests and --rounds must be at least 1, --warmup and "
+                    + "--single-stream-requests not negative");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter log = spec.commandLine().getErr();
-        Workload workload = workloadOptions.workload();
-        List<TenantSpec> users = List.of(new TenantSpec("compare", apiKey.key(), new TenantSpec.Users(concurrency)));
-        List<TenantSpec> oneUser = List.of(new TenantSpec("compare", apiKey.key(), new TenantSpec.Users(1)));
         String modelName = target.resolveModel(apiKey.key());
         String fileStem = engineModel.getFileName().toString().replaceFirst("\\.gguf$", "");
         if (!fileStem.equals(modelName)) {
             log.println("kvasir: note: the gateway's model is '" + modelName + "' and the engine-only run loads " + engineModel
                     + "; the comparison means something only if they are the same file");
         }
-        LoadReport engineRun;
-        LoadReport engineSingle = null;
-        log.println("kvasir: engine-only run on " + engineModel + " (" + concurrency + " users, " + requests + " requests) ...");
-        try (LoadedModel model = LoadedModel.load(engineModel); Engine engine = Engine.start(model, engineConfig(model))) {
-            InProcessEngineTarget inProcess = new InProcessEngineTarget(model, engine, target.endpoint(), target.temperature);
-            engineRun = run(inProcess, modelName, workload, users, requests, warmup, CONCURRENT_PHASE, log);
-            if (singleStreamRequests > 0) {
-                engineSingle = run(inProcess, modelName, workload, oneUser, singleStreamRequests, 0, SINGLE_STREAM_PHASE, log);
+        List<CompareReport> reports = new ArrayList<>();
+        log.println("kvasir: loading " + engineModel + " for the engine-only side ...");
+        try (LoadedModel model = LoadedModel.load(engineModel); Engine engine = Engine.start(model, engineConfig(model));
+                OpenAiHttpTarget http = target.open(modelName, Duration.ZERO)) {
+            Target inProcess = new InProcessEngineTarget(model, engine, target.endpoint(), target.temperature);
+            for (int round = 0; round < rounds; round++) {
+                int roundWarmup = round == 0 ? warmup : 0;
+                Side engineSide;
+                Side httpSide;
+                if (round % 2 == 0) {
+                    engineSide = measure(inProcess, modelName, roundWarmup, round, log);
+                    httpSide = measure(http, modelName, roundWarmup, round, log);
+                } else {
+                    httpSide = measure(http, modelName, roundWarmup, round, log);
+                    engineSide = measure(inProcess, modelName, roundWarmup, round, log);
+                }
+                reports.add(CompareReport.of(modelName, concurrency, engineSide.concurrent(), httpSide.concurrent(),
+                        engineSide.single(), httpSide.single(), maxThroughputCost, maxTtftAddedMs));
             }
         }
-        LoadReport httpRun;
-        LoadReport httpSingle = null;
-        log.println("kvasir: HTTP run against " + target.url + " ...");
-        try (OpenAiHttpTarget http = target.open(modelName, Duration.ZERO)) {
-            httpRun = run(http, modelName, workload, users, requests, warmup, CONCURRENT_PHASE, log);
-            if (singleStreamRequests > 0) {
-                httpSingle = run(http, modelName, workload, oneUser, singleStreamRequests, 0, SINGLE_STREAM_PHASE, log);
-            }
+        CompareSummary summary = CompareSummary.of(reports, maxThroughputCost, maxTtftAddedMs);
+        reportOptions.emit(out, summary, table -> print(table, summary));
+        boolean bothServed = reports.stream().allMatch(r -> r.engine().numSucceeded() > 0 && r.http().numSucceeded() > 0);
+        return bothServed ? 0 : LoadgenCommand.EXIT_NOTHING_SUCCEEDED;
+    }
+
+    /** One side's share of a round: the concurrent phase and, when asked for, the one-at-a-time phase. */
+    private record Side(LoadReport concurrent, @Nullable LoadReport single) {
+    }
+
+    private Side measure(Target side, String modelName, int numWarmup, int round, PrintWriter log) {
+        log.println("kvasir: round " + (round + 1) + "/" + rounds + ": " + side.describe() + " (" + concurrency + " users, "
+                + requests + " requests) ...");
+        Workload workload = workloadOptions.workload();
+        List<TenantSpec> users = List.of(new TenantSpec("compare", apiKey.key(), new TenantSpec.Users(concurrency)));
+        LoadReport concurrent = run(side, modelName, workload, users, requests, numWarmup, CONCURRENT_PHASE, round, log);
+        LoadReport single = null;
+        if (singleStreamRequests > 0) {
+            List<TenantSpec> oneUser = List.of(new TenantSpec("compare", apiKey.key(), new TenantSpec.Users(1)));
+            single = run(side, modelName, workload, oneUser, singleStreamRequests, 0, SINGLE_STREAM_PHASE, round, log);
         }
-        CompareReport report = CompareReport.of(modelName, concurrency, engineRun, httpRun, engineSingle, httpSingle,
-                maxThroughputCost, maxTtftAddedMs);
-        reportOptions.emit(out, report, table -> print(table, report));
-        return engineRun.numSucceeded() > 0 && httpRun.numSucceeded() > 0 ? 0 : LoadgenCommand.EXIT_NOTHING_SUCCEEDED;
+        return new Side(concurrent, single);
     }
 
     /**
-     * One side's run of one phase. Both sides send the same prompts per phase; the two phases send different ones,
-     * so the one-at-a-time requests do not find the concurrent run's prompts in the prefix cache.
+     * One side's run of one phase. Both sides send the same prompts per phase and round; phases and rounds send
+     * different ones, so no run finds another's prompts in the prefix cache.
      */
     private LoadReport run(Target side, String modelName, Workload workload, List<TenantSpec> tenants, int numRequests,
-            int numWarmup, long phase, PrintWriter log) {
+            int numWarmup, long phase, int round, PrintWriter log) {
+        long seed = workloadOptions.seed + phase + 2L * round;
         return LoadgenCommand.measure(side, modelName, workload, tenants, new LoadRunner.Limits(null, numRequests), numWarmup,
-                workloadOptions.seed + phase, workloadOptions, target.endpoint(), Slo.NONE, log);
+                seed, workloadOptions, target.endpoint(), Slo.NONE, log);
     }
 
     /** The gateway's engine settings for a model ({@code kvasir.models[]} defaults unless changed here). */
@@ -163,6 +188,21 @@ final class CompareCommand implements Callable<Integer> {
                 .withMaxBatchTokens(maxBatchTokens).withMaxRunningRequests(maxRunning)
                 .withMaxWaitingRequests(Math.max(256, concurrency)).withMaxContextTokens(model.config().contextLength())
                 .withCacheProfile(profile);
+    }
+
+    static void print(PrintWriter out, CompareSummary summary) {
+        for (int i = 0; i < summary.rounds().size(); i++) {
+            out.println(ReportTable.f("round %d of %d (%s first)", i + 1, summary.rounds().size(), i % 2 == 0 ? "engine" : "HTTP"));
+            print(out, summary.rounds().get(i));
+            out.println();
+        }
+        out.println(ReportTable.f("median of %d rounds: HTTP/engine throughput %.3f (rounds %.3f-%.3f), cost %.1f%% (target <= %.1f%%: %s)",
+                summary.rounds().size(), summary.throughputRatio(), summary.minThroughputRatio(), summary.maxThroughputRatio(),
+                100 * summary.throughputCost(), 100 * summary.targetMaxThroughputCost(), summary.throughputTargetMet() ? "met" : "missed"));
+        out.println(ReportTable.f("median of %d rounds: TTFT added %s at %d streams (target <= %.1f ms: %s)%s", summary.rounds().size(),
+                ms(summary.ttftP50AddedMs()), summary.concurrency(), summary.targetMaxTtftAddedMs(),
+                summary.ttftTargetMet() ? "met" : "missed", summary.singleStreamTtftP50AddedMs() == null ? ""
+                        : ", " + ms(summary.singleStreamTtftP50AddedMs()) + " one at a time"));
     }
 
     static void print(PrintWriter out, CompareReport r) {

@@ -1,6 +1,7 @@
 package io.kvasir.ops.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,20 +53,26 @@ class CompareAndFairnessTest {
         JsonNode r = runJson("loadgen", "compare", "--url", server.baseUrl().toString(), "--api-key", "sk-one",
                 "--model", FakeOpenAiServer.MODEL, "--engine-model", model.toString(), "--endpoint", "completions",
                 "--concurrency", "2", "--requests", "4", "--warmup", "1", "--single-stream-requests", "2",
-                "--prompt-tokens", "8", "--output-tokens", "4", "--threads", "1", "--kv-cache-mb", "8", "--json");
+                "--prompt-tokens", "8", "--output-tokens", "4", "--threads", "1", "--kv-cache-mb", "8", "--rounds", "2", "--json");
 
-        assertThat(r.path("engine").path("num_succeeded").asInt()).as(r.path("engine").toString()).isEqualTo(4);
-        assertThat(r.path("engine").path("output_tokens").asLong()).isEqualTo(16);
-        assertThat(r.path("engine").path("run").path("target").asString()).isEqualTo("in-process:stories260K.gguf");
-        assertThat(r.path("http").path("num_succeeded").asInt()).isEqualTo(4);
-        assertThat(r.path("engine_single").path("num_requests").asInt()).isEqualTo(2);
-        assertThat(r.path("http_single").path("num_requests").asInt()).isEqualTo(2);
-        assertThat(r.path("throughput_ratio").asDouble()).isPositive();
-        assertThat(r.path("throughput_cost").asDouble()).isEqualTo(1 - r.path("throughput_ratio").asDouble());
+        assertThat(r.path("rounds")).hasSize(2);
+        for (JsonNode round : r.path("rounds")) {
+            assertThat(round.path("engine").path("num_succeeded").asInt()).as(round.path("engine").toString()).isEqualTo(4);
+            assertThat(round.path("engine").path("output_tokens").asLong()).isEqualTo(16);
+            assertThat(round.path("engine").path("run").path("target").asString()).isEqualTo("in-process:stories260K.gguf");
+            assertThat(round.path("http").path("num_succeeded").asInt()).isEqualTo(4);
+            assertThat(round.path("engine_single").path("num_requests").asInt()).isEqualTo(2);
+            assertThat(round.path("http_single").path("num_requests").asInt()).isEqualTo(2);
+            assertThat(round.path("throughput_ratio").asDouble()).isPositive();
+        }
+        double[] ratios = {r.path("rounds").get(0).path("throughput_ratio").asDouble(),
+                r.path("rounds").get(1).path("throughput_ratio").asDouble()};
+        assertThat(r.path("throughput_ratio").asDouble()).isCloseTo((ratios[0] + ratios[1]) / 2, within(1e-9));
+        assertThat(r.path("throughput_cost").asDouble()).isCloseTo(1 - r.path("throughput_ratio").asDouble(), within(1e-9));
         assertThat(r.path("ttft_p50_added_ms").isNumber()).isTrue();
         assertThat(r.path("single_stream_ttft_p50_added_ms").isNumber()).isTrue();
-        // The HTTP side sent the engine side's prompts: 1 warm-up + 4 + 2 one at a time.
-        assertThat(server.bodies()).hasSize(7);
+        // The HTTP side sent the engine side's prompts: 1 warm-up (first round only) + 2 x (4 + 2 one at a time).
+        assertThat(server.bodies()).hasSize(13);
     }
 
     @Test

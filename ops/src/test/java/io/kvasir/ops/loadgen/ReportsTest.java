@@ -1,6 +1,7 @@
 package io.kvasir.ops.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
@@ -101,6 +102,29 @@ class ReportsTest {
         CompareCommand.print(new PrintWriter(text, true), slow);
         assertThat(text.toString()).contains("cost 20.0% (target <= 5.0%: missed)").contains("+15.0 ms at 16 streams")
                 .contains("+1.5 ms one at a time").contains("engine only, 1 stream");
+    }
+
+    @Test
+    void severalRoundsAreJudgedOnTheirMedians() {
+        LoadReport engine = report(100, 1);
+        CompareReport fast = CompareReport.of("tiny", 16, engine, report(101, 1.01), engine, report(101, 1), 0.05, 5);
+        CompareReport slow = CompareReport.of("tiny", 16, engine, report(140, 1.25), engine, report(130, 1), 0.05, 5);
+        CompareReport even = CompareReport.of("tiny", 16, engine, report(103, 1.02), engine, report(102, 1), 0.05, 5);
+        CompareSummary summary = CompareSummary.of(List.of(fast, slow, even), 0.05, 5);
+        assertThat(summary.throughputRatio()).isCloseTo(1 / 1.02, within(1e-9));
+        assertThat(summary.minThroughputRatio()).isCloseTo(1 / 1.25, within(1e-9));
+        assertThat(summary.maxThroughputRatio()).isCloseTo(1 / 1.01, within(1e-9));
+        assertThat(summary.ttftP50AddedMs()).isCloseTo(4.5, within(1e-9));
+        assertThat(summary.singleStreamTtftP50AddedMs()).isCloseTo(3.0, within(1e-9));
+        assertThat(summary.throughputTargetMet()).isTrue();
+        assertThat(summary.ttftTargetMet()).isTrue();
+        assertThat(CompareSummary.of(List.of(slow, fast), 0.05, 5).throughputTargetMet()).isFalse();
+
+        StringWriter text = new StringWriter();
+        CompareCommand.print(new PrintWriter(text, true), summary);
+        assertThat(text.toString()).contains("round 2 of 3 (HTTP first)").contains("median of 3 rounds: HTTP/engine throughput 0.980")
+                .contains("+3.0 ms one at a time");
+        assertThatThrownBy(() -> CompareSummary.of(List.of(), 0.05, 5)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
