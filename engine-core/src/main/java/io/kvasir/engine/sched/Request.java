@@ -81,8 +81,15 @@ public final class Request implements SchedulingPolicy.Candidate {
         return spec.priority();
     }
 
+    /**
+     * Waiting: the prefix cache's estimate. Running: at least the prompt tokens computed so far, which the cache
+     * holds, so a policy ordering the rest of a prefill sees only what is left of it.
+     */
     @Override
     public int numCachedPrefixTokens() {
+        if (status == Status.RUNNING) {
+            return Math.max(numCachedPrefixEstimate, Math.min(numComputedTokens, numPromptTokens));
+        }
         return numCachedPrefixEstimate;
     }
 

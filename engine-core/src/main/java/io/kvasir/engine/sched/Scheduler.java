@@ -15,10 +15,11 @@ import io.kvasir.engine.kv.KvSequence;
 /**
  * Picks each step's work under a token budget (continuous batching with chunked prefill).
  *
- * <p>The one rule: every request has {@code numComputedTokens} behind its {@code numTokens}; a step gives
- * each running request as many of its missing tokens as the budget allows (one for a decoding request,
- * a chunk of the prompt for a prefilling one), then admits waiting requests in the order the
- * {@link SchedulingPolicy} picks while budget, blocks and the running limit allow. Prefill chunks and decode tokens mix in one step.
+ * <p>The one rule: every request has {@code numComputedTokens} behind its {@code numTokens}; a step first gives
+ * each decoding running request its one token, then spends the rest of the budget on prompt work in the order the
+ * {@link SchedulingPolicy} picks among the running requests still prefilling (a chunk as large as the budget allows)
+ * and the waiting ones (admitted while blocks and the running limit allow). Prefill chunks and decode tokens mix in
+ * one step.
  *
  * <p>When the KV cache cannot hold a running request's next tokens, the most recently admitted running
  * request is preempted: its blocks go back to the pool and it returns to the head of the waiting queue,
@@ -39,6 +40,10 @@ public final class Scheduler {
     private final SchedulingPolicy fallbackPolicy = (candidates, now) -> 0;
     private final java.util.function.Consumer<RuntimeException> onPolicyFailure;
     private final List<Request> running = new ArrayList<>();
+    /** Running requests still prefilling, set aside in a step until the policy orders them with the waiting ones. */
+    private final List<Request> prefilling = new ArrayList<>();
+    /** What the policy picks from in a step: {@link #prefilling}, then (when admitting) {@link #waiting}. */
+    private final List<Request> candidates = new ArrayList<>();
     private final ScheduledBatch batch;
     private long numPreemptionsTotal;
     private @Nullable PrefixCache prefixCache;
@@ -173,62 +178,148 @@ public final class Scheduler {
     /** Plans the next step. The returned batch is reused by the next call. */
     public ScheduledBatch schedule() {
         batch.clear();
-        int budget = maxBatchTokens;
-        for (int i = 0; i < running.size() && budget > 0; i++) {
-            Request request = running.get(i);
-            int numNew = Math.min(request.numUncomputedTokens(), budget);
-            if (numNew == 0) {
-                continue;
-            }
-            boolean preemptedItself = false;
-            while (!allocate(request.kvSequence(), numNew)) {
-                Request victim = running.removeLast();
-                preempt(victim);
-                if (victim == request) {
-                    preemptedItself = true;
-                    break;
-                }
-            }
-            if (preemptedItself) {
-                break;
-            }
-            batch.add(request, numNew);
-            budget -= numNew;
-        }
-        if (batch.numPreempted() == 0) {
-            admitWaiting(budget);
-        }
+        prefilling.clear();
+        int budget = scheduleDecodes(maxBatchTokens);
+        schedulePrefills(budget);
         return batch;
     }
 
-    private void admitWaiting(int budget) {
-        while (budget > 0 && !waiting.isEmpty() && running.size() < maxRunningRequests) {
-            int index = pickNext();
-            Request request = waiting.get(index);
-            KvSequence sequence = kvCache.createSequence(request.tenantId());
-            int numNew;
-            if (request.numSwappedTokens() > 0) {
-                numNew = Math.min(request.numTokens() - request.numSwappedTokens(), budget);
-                if (!swapIn(request, sequence, numNew)) {
-                    return;
-                }
-            } else {
-                if (prefixCache != null) {
-                    request.skipCachedTokens(prefixCache.attach(request, sequence));
-                }
-                numNew = Math.min(request.numUncomputedTokens(), budget);
-                if (!allocate(sequence, numNew)) {
-                    kvCache.free(sequence);
-                    request.undoAdmission();
-                    return;
+    /**
+     * Gives each decoding running request its one token, in admission order, preempting the newest running request
+     * when the pool cannot hold it; running requests still prefilling are set aside in {@link #prefilling}.
+     * Returns the budget left.
+     */
+    private int scheduleDecodes(int budget) {
+        for (int i = 0; i < running.size() && budget > 0; i++) {
+            Request request = running.get(i);
+            int numUncomputed = request.numUncomputedTokens();
+            if (numUncomputed == 0) {
+                continue;
+            }
+            if (numUncomputed > 1) {
+                prefilling.add(request);
+                continue;
+            }
+            if (!allocateOrPreemptNewest(request, 1)) {
+                break;
+            }
+            batch.add(request, 1);
+            budget--;
+        }
+        return budget;
+    }
+
+    /**
+     * Allocates {@code numNew} slots for a running request, preempting the most recently admitted running requests
+     * until they fit. Returns false when the request had to preempt itself. Every victim comes after
+     * {@code request} in {@link #running}, so none of them is in the batch yet.
+     */
+    private boolean allocateOrPreemptNewest(Request request, int numNew) {
+        while (!allocate(request.kvSequence(), numNew)) {
+            Request victim = running.removeLast();
+            prefilling.remove(victim);
+            preempt(victim);
+            if (victim == request) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Spends the rest of the budget on prompt work in the scheduling policy's order: the chunks still missing from
+     * running requests that are prefilling (offered first, as the oldest) and waiting requests to admit, while the
+     * running limit allows and the step preempted nothing. So a fair policy puts an under-served tenant's new prompt
+     * ahead of the rest of a long prompt another tenant is still prefilling, instead of leaving it the budget that
+     * prompt did not need.
+     */
+    private void schedulePrefills(int budget) {
+        boolean admitting = batch.numPreempted() == 0;
+        while (budget > 0) {
+            candidates.clear();
+            for (int i = 0; i < prefilling.size(); i++) {
+                candidates.add(prefilling.get(i));
+            }
+            int numPrefilling = candidates.size();
+            if (admitting && running.size() < maxRunningRequests) {
+                for (int i = 0; i < waiting.size(); i++) {
+                    candidates.add(waiting.get(i));
                 }
             }
-            waiting.remove(index);
-            request.startRunning(sequence);
-            running.add(request);
-            batch.add(request, numNew);
-            budget -= numNew;
+            if (candidates.isEmpty()) {
+                return;
+            }
+            int index = pickNext(candidates);
+            if (index < numPrefilling) {
+                Request request = candidates.get(index);
+                prefilling.remove(index);
+                int numNew = Math.min(request.numUncomputedTokens(), budget);
+                if (batch.isEmpty()) {
+                    if (!allocateOrPreemptNewest(request, numNew)) {
+                        return;
+                    }
+                } else if (!allocate(request.kvSequence(), numNew)) {
+                    // Tokens are in the batch already: make no room by preemption (a victim could be one of them);
+                    // take the chunk the free blocks hold instead, or wait for blocks to come back.
+                    numNew = largestChunkThatFits(request.kvSequence(), numNew);
+                    if (numNew == 0 || !allocate(request.kvSequence(), numNew)) {
+                        return;
+                    }
+                }
+                batch.add(request, numNew);
+                budget -= numNew;
+            } else {
+                int numAdmitted = admit(waiting.get(index - numPrefilling), budget);
+                if (numAdmitted < 0) {
+                    admitting = false;
+                } else {
+                    budget -= numAdmitted;
+                }
+            }
         }
+    }
+
+    /** The most of {@code numWanted} tokens whose slots the free blocks hold now (0 when not even one fits). */
+    private int largestChunkThatFits(KvSequence sequence, int numWanted) {
+        int numFree = kvCache.numFreeBlocks();
+        int low = 0;
+        int high = numWanted;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (kvCache.numBlocksNeeded(sequence, mid) <= numFree) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** Admits a waiting request with up to {@code budget} of its tokens; returns them, or -1 when it cannot run yet. */
+    private int admit(Request request, int budget) {
+        KvSequence sequence = kvCache.createSequence(request.tenantId());
+        int numNew;
+        if (request.numSwappedTokens() > 0) {
+            numNew = Math.min(request.numTokens() - request.numSwappedTokens(), budget);
+            if (!swapIn(request, sequence, numNew)) {
+                return -1;
+            }
+        } else {
+            if (prefixCache != null) {
+                request.skipCachedTokens(prefixCache.attach(request, sequence));
+            }
+            numNew = Math.min(request.numUncomputedTokens(), budget);
+            if (!allocate(sequence, numNew)) {
+                kvCache.free(sequence);
+                request.undoAdmission();
+                return -1;
+            }
+        }
+        waiting.remove(request);
+        request.startRunning(sequence);
+        running.add(request);
+        batch.add(request, numNew);
+        return numNew;
     }
 
     /** Allocates slots, first taking back blocks the prefix cache retains when the pool is short. */
@@ -243,22 +334,24 @@ public final class Scheduler {
         return prefixCache.evict(shortfall) >= shortfall && kvCache.allocateSlots(sequence, numNew);
     }
 
-    private int pickNext() {
+    private int pickNext(List<Request> candidates) {
         try {
             if (prefixCache != null && policy.usesCachedPrefixEstimates()) {
-                for (int i = 0; i < waiting.size(); i++) {
-                    Request request = waiting.get(i);
-                    request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+                for (int i = 0; i < candidates.size(); i++) {
+                    Request request = candidates.get(i);
+                    if (request.status() == Request.Status.WAITING) {
+                        request.setNumCachedPrefixEstimate(prefixCache.estimateCachedTokens(request));
+                    }
                 }
             }
-            int index = policy.pickNext(waiting, System.nanoTime());
-            if (index < 0 || index >= waiting.size()) {
-                throw new IllegalStateException("policy picked index " + index + " of " + waiting.size() + " waiting requests");
+            int index = policy.pickNext(candidates, System.nanoTime());
+            if (index < 0 || index >= candidates.size()) {
+                throw new IllegalStateException("policy picked index " + index + " of " + candidates.size() + " candidates");
             }
             return index;
         } catch (RuntimeException e) {
             onPolicyFailure.accept(e);
-            return fallbackPolicy.pickNext(waiting, System.nanoTime());
+            return fallbackPolicy.pickNext(candidates, System.nanoTime());
         }
     }
 

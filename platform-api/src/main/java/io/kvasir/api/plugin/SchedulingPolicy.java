@@ -3,7 +3,8 @@ package io.kvasir.api.plugin;
 import java.util.List;
 
 /**
- * Orders the waiting requests: which one the scheduler admits next. Called on the engine loop thread only.
+ * Orders a step's prompt work: which request the scheduler gives prefill budget next, among the running requests
+ * still prefilling a long prompt and the waiting requests it could admit. Called on the engine loop thread only.
  *
  * <p>The scheduler reports what every request receives ({@link #charge}) so that fairness policies can
  * keep their counters; stateless policies ignore it.
@@ -43,8 +44,10 @@ public interface SchedulingPolicy {
     }
 
     /**
-     * The index in {@code waiting} of the request to admit next. {@code waiting} is in arrival order
-     * (preempted requests first) and not empty.
+     * The index in {@code waiting} of the request to serve next. {@code waiting} is not empty and holds, in this
+     * order, the running requests still prefilling (oldest admission first; their {@link Candidate#numCachedPrefixTokens()}
+     * counts the prompt tokens already computed) and then, while the scheduler can admit, the waiting requests in
+     * arrival order (preempted requests first). Picking index 0 is first come, first served.
      */
     int pickNext(List<? extends Candidate> waiting, long nowNanos);
 
