@@ -234,8 +234,9 @@ public final class Scheduler {
      * prompt did not need.
      */
     private void schedulePrefills(int budget) {
-        boolean admitting = batch.numPreempted() == 0;
+        boolean admitting = true;
         while (budget > 0) {
+            admitting &= batch.numPreempted() == 0;
             candidates.clear();
             for (int i = 0; i < prefilling.size(); i++) {
                 candidates.add(prefilling.get(i));
