@@ -141,11 +141,13 @@ static KERNEL void interleaveRows(const uint8_t *w, int64_t rowBytes, int64_t nu
         uint8_t *quants, float *scales) {
     for (int64_t k = 0; k < numBlocks; k++) {
         __m256i v[GROUP_ROWS];
+        uint16_t halves[GROUP_ROWS];
         for (int r = 0; r < GROUP_ROWS; r++) {
             const uint8_t *block = w + (r < numRows ? r : numRows - 1) * rowBytes + k * Q8_0_BLOCK_BYTES;
-            scales[k * GROUP_ROWS + r] = f16ToF32(block);
+            memcpy(&halves[r], block, sizeof halves[r]);
             v[r] = _mm256_loadu_si256((const __m256i *) (block + 2));
         }
+        _mm256_store_ps(scales + k * GROUP_ROWS, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) halves)));
         __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
         __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
         __m256i t4 = _mm256_unpacklo_epi32(v[4], v[5]), t5 = _mm256_unpackhi_epi32(v[4], v[5]);
