@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -146,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
             Engine engine = engines.get(e);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("model", path.getFileName().toString());
-            result.put("kernels", choices.get(e).name().toLowerCase(java.util.Locale.ROOT));
+            result.put("kernels", choices.get(e).name().toLowerCase(Locale.ROOT));
             result.put("native_kernels", engine.usesNativeKernels());
             result.put("threads", threads);
             result.put("kv_codec", kvCodec);

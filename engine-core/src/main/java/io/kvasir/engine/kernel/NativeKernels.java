@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
+import io.kvasir.engine.gguf.GgmlType;
+
 /**
  * The optional native kernels ({@code src/main/c/kvasir_kernels.c}, compiled by the engine-core build into
  * {@code native/<os>-<arch>/libkvasir_kernels.so} on the class path), reached through FFM.
@@ -209,7 +211,7 @@ final class NativeKernels {
      */
     static void q8_0Matmul(WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch, float[] out, int r0, int r1,
             MemorySegment scratch) {
-        assert w.type() == io.kvasir.engine.gguf.GgmlType.Q8_0 && 0 <= r0 && r0 <= r1 && r1 <= w.rows();
+        assert w.type() == GgmlType.Q8_0 && 0 <= r0 && r0 <= r1 && r1 <= w.rows();
         assert out.length >= (long) batch * w.rows() && xq.byteSize() >= (long) batch * w.cols();
         assert scratch.address() % SCRATCH_ALIGNMENT == 0;
         try {

@@ -2,6 +2,7 @@ package io.kvasir.engine.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import io.kvasir.engine.gguf.GgmlType;
 
@@ -43,7 +44,7 @@ final class NativeMatMul {
         }
         this.executor = executor;
         this.scratch = new MemorySegment[executor.numThreads()];
-        java.util.Arrays.fill(scratch, MemorySegment.NULL);
+        Arrays.fill(scratch, MemorySegment.NULL);
     }
 
     /** Whether this path multiplies {@code w}. */
