@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.SamplingParams;
 import io.kvasir.api.TokenOutput;
+import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.kernel.MemoryBandwidthProbe;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.loop.CacheProfile;
@@ -58,7 +60,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "KV codec plugin (f32, f16, int8, fp8-e4m3, int4-kivi; default: ${DEFAULT-VALUE}).")
     String kvCodec;
 
-    @Option(names = "--json", description = "Print one JSON object.")
+    @Option(names = "--kernels", defaultValue = "auto", split = ",", paramLabel = "K[,K...]",
+            description = "Matrix kernels: auto, java or native; several (java,native) are measured side by side in"
+                    + " one process, their repetitions interleaved (default: ${DEFAULT-VALUE}).")
+    List<String> kernels;
+
+    @Option(names = "--json", description = "Print one JSON object per kernel choice.")
     boolean json;
 
     @Spec
@@ -69,6 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         if (promptTokens < 1 || genTokens < 2 || parallel < 1 || repetitions < 1) {
             throw new IllegalArgumentException("--prompt-tokens, --parallel and --repetitions must be at least 1, --gen-tokens at least 2");
         }
+        List<KernelChoice> choices = kernels.stream().map(KernelChoice::parse).toList();
         PrintWriter out = spec.commandLine().getOut();
         Path path = modelOptions.resolveModel();
         int threads = modelOptions.numThreads();
@@ -83,55 +91,90 @@ final class BenchCommand implements Callable<Integer> {
                     .withCacheProfile(CacheProfile.defaults().withCodec(StrategyChoice.of(kvCodec))
                             .withPrefixIndex(StrategyChoice.of(StrategyChoice.NONE)));
             long weightBytes = model.gguf().tensors().stream().mapToLong(t -> t.byteSize()).sum();
-            try (Engine engine = Engine.start(model, config)) {
-                SplittableRandom random = new SplittableRandom(7);
-                runBatch(engine, 1, promptTokens, genTokens, random);
-                double allocatedPerToken = allocatedBytesPerDecodeToken(engine, random);
-                double[] promptTps = new double[repetitions];
-                double[] decodeTps = new double[repetitions];
-                double[] parallelTps = new double[repetitions];
-                for (int r = 0; r < repetitions; r++) {
-                    Run single = runBatch(engine, 1, promptTokens, genTokens, random);
-                    promptTps[r] = single.promptTps();
-                    decodeTps[r] = single.decodeTps();
-                    parallelTps[r] = runBatch(engine, parallel, promptTokens, genTokens, random).decodeTps();
+            List<Engine> engines = new ArrayList<>();
+            try {
+                for (KernelChoice choice : choices) {
+                    engines.add(Engine.start(model, config.withKernels(choice)));
                 }
-                double bandwidth;
-                try (ParallelExecutor probeThreads = new ParallelExecutor(threads)) {
-                    bandwidth = new MemoryBandwidthProbe(probeThreads).measure(1L << 30, 5).medianGigabytesPerSecond();
+                List<Map<String, Object>> results = measure(engines, choices, weightBytes, path);
+                for (Map<String, Object> result : results) {
+                    if (json) {
+                        out.println(new ObjectMapper().writeValueAsString(result));
+                    } else {
+                        printTable(out, result);
+                    }
                 }
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("model", path.getFileName().toString());
-                result.put("threads", threads);
-                result.put("kv_codec", kvCodec);
-                result.put("kv_bytes_per_token", engine.kvBytesPerToken());
-                result.put("prompt_tokens", promptTokens);
-                result.put("gen_tokens", genTokens);
-                result.put("parallel", parallel);
-                result.put("repetitions", repetitions);
-                result.put("prompt_tps", median(promptTps));
-                result.put("prompt_tps_runs", promptTps);
-                result.put("decode_tps", median(decodeTps));
-                result.put("decode_tps_runs", decodeTps);
-                result.put("parallel_decode_tps", median(parallelTps));
-                result.put("parallel_decode_tps_runs", parallelTps);
-                result.put("weight_bytes", weightBytes);
-                result.put("decode_weight_gbps", weightBytes * median(decodeTps) / 1e9);
-                result.put("memory_bandwidth_gbps", bandwidth);
-                result.put("allocated_bytes_per_decode_token", allocatedPerToken);
-                if (json) {
-                    out.println(new ObjectMapper().writeValueAsString(result));
-                } else {
-                    printTable(out, result);
+                if (!json && results.size() > 1) {
+                    printRatios(out, results);
+                }
+            } finally {
+                for (Engine engine : engines) {
+                    engine.close();
                 }
             }
         }
         return 0;
     }
 
+    /** Warms every engine up, then runs the repetitions round-robin so that machine noise falls on all alike. */
+    private List<Map<String, Object>> measure(List<Engine> engines, List<KernelChoice> choices, long weightBytes,
+            Path path) {
+        int threads = modelOptions.numThreads();
+        SplittableRandom random = new SplittableRandom(7);
+        int n = engines.size();
+        double[] allocatedPerToken = new double[n];
+        for (int e = 0; e < n; e++) {
+            runBatch(engines.get(e), 1, promptTokens, genTokens, random);
+            allocatedPerToken[e] = allocatedBytesPerDecodeToken(engines.get(e), random);
+        }
+        double[][] promptTps = new double[n][repetitions];
+        double[][] decodeTps = new double[n][repetitions];
+        double[][] parallelTps = new double[n][repetitions];
+        for (int r = 0; r < repetitions; r++) {
+            for (int e = 0; e < n; e++) {
+                Run single = runBatch(engines.get(e), 1, promptTokens, genTokens, random);
+                promptTps[e][r] = single.promptTps();
+                decodeTps[e][r] = single.decodeTps();
+                parallelTps[e][r] = runBatch(engines.get(e), parallel, promptTokens, genTokens, random).decodeTps();
+            }
+        }
+        double bandwidth;
+        try (ParallelExecutor probeThreads = new ParallelExecutor(threads)) {
+            bandwidth = new MemoryBandwidthProbe(probeThreads).measure(1L << 30, 5).medianGigabytesPerSecond();
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int e = 0; e < n; e++) {
+            Engine engine = engines.get(e);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("model", path.getFileName().toString());
+            result.put("kernels", choices.get(e).name().toLowerCase(Locale.ROOT));
+            result.put("native_kernels", engine.usesNativeKernels());
+            result.put("threads", threads);
+            result.put("kv_codec", kvCodec);
+            result.put("kv_bytes_per_token", engine.kvBytesPerToken());
+            result.put("prompt_tokens", promptTokens);
+            result.put("gen_tokens", genTokens);
+            result.put("parallel", parallel);
+            result.put("repetitions", repetitions);
+            result.put("prompt_tps", median(promptTps[e]));
+            result.put("prompt_tps_runs", promptTps[e]);
+            result.put("decode_tps", median(decodeTps[e]));
+            result.put("decode_tps_runs", decodeTps[e]);
+            result.put("parallel_decode_tps", median(parallelTps[e]));
+            result.put("parallel_decode_tps_runs", parallelTps[e]);
+            result.put("weight_bytes", weightBytes);
+            result.put("decode_weight_gbps", weightBytes * median(decodeTps[e]) / 1e9);
+            result.put("memory_bandwidth_gbps", bandwidth);
+            result.put("allocated_bytes_per_decode_token", allocatedPerToken[e]);
+            results.add(result);
+        }
+        return results;
+    }
+
     private static void printTable(PrintWriter out, Map<String, Object> r) {
-        out.printf("model %s, KV codec %s (%.0f bytes/token), %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
-                r.get("model"), r.get("kv_codec"), r.get("kv_bytes_per_token"), r.get("threads"), r.get("prompt_tokens"), r.get("gen_tokens"), r.get("parallel"), r.get("repetitions"));
+        out.printf("model %s, %s kernels (native: %s), KV codec %s (%.0f bytes/token), %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
+                r.get("model"), r.get("kernels"), r.get("native_kernels"), r.get("kv_codec"), r.get("kv_bytes_per_token"),
+                r.get("threads"), r.get("prompt_tokens"), r.get("gen_tokens"), r.get("parallel"), r.get("repetitions"));
         out.printf("  prompt processing     %10.1f tokens/s   runs %s%n", r.get("prompt_tps"), fmt((double[]) r.get("prompt_tps_runs")));
         out.printf("  decode, 1 sequence    %10.1f tokens/s   runs %s%n", r.get("decode_tps"), fmt((double[]) r.get("decode_tps_runs")));
         out.printf("  decode, %2s sequences  %10.1f tokens/s   runs %s%n", r.get("parallel"), r.get("parallel_decode_tps"),
@@ -141,6 +184,19 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  weights streamed per decode token: %.2f GB/s of %.2f GB/s measured read bandwidth (%.0f%%)%n",
                 r.get("decode_weight_gbps"), r.get("memory_bandwidth_gbps"),
                 100 * (double) r.get("decode_weight_gbps") / (double) r.get("memory_bandwidth_gbps"));
+    }
+
+    /** Each choice's medians over the first choice's, measured in the same process. */
+    private static void printRatios(PrintWriter out, List<Map<String, Object>> results) {
+        Map<String, Object> base = results.getFirst();
+        for (Map<String, Object> r : results.subList(1, results.size())) {
+            out.printf("%s / %s: prompt %.2fx, decode %.2fx, parallel decode %.2fx%n", r.get("kernels"), base.get("kernels"),
+                    ratio(r, base, "prompt_tps"), ratio(r, base, "decode_tps"), ratio(r, base, "parallel_decode_tps"));
+        }
+    }
+
+    private static double ratio(Map<String, Object> r, Map<String, Object> base, String key) {
+        return (double) r.get(key) / (double) base.get(key);
     }
 
     private static String fmt(double[] values) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.testing.Goldens;
 import io.kvasir.engine.testing.SharedFiles;
@@ -44,6 +45,23 @@ class KvasirCliTest {
         assertThat(golden.greedyText()).startsWith(json.get("text").asString());
         assertThat(json.get("finish_reason").asString()).isEqualTo("length");
         assertThat(json.get("timings").get("decode_tps").asDouble()).isPositive();
+    }
+
+    @Test
+    void benchMeasuresEachKernelChoiceInOneRun() throws Exception {
+        Path model = SharedFiles.require("models/tiny-gqa-q8_0.gguf");
+        Result result = run("bench", "--model", model.toString(), "--threads", "2", "--prompt-tokens", "8",
+                "--gen-tokens", "3", "--parallel", "2", "--repetitions", "1", "--kernels", "java,auto", "--json");
+        assertThat(result.status()).as(result.err()).isZero();
+        String[] lines = result.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode java = new ObjectMapper().readTree(lines[0]);
+        JsonNode auto = new ObjectMapper().readTree(lines[1]);
+        assertThat(java.get("kernels").asString()).isEqualTo("java");
+        assertThat(java.get("native_kernels").asBoolean()).isFalse();
+        assertThat(auto.get("kernels").asString()).isEqualTo("auto");
+        assertThat(auto.get("native_kernels").asBoolean()).isEqualTo(KernelChoice.nativeAvailable());
+        assertThat(auto.get("parallel_decode_tps").asDouble()).isPositive();
     }
 
     @Test

@@ -23,6 +23,10 @@ import java.util.Objects;
  *   6 x {@code LANES/2} activation rows.</li>
  * </ul>
  *
+ * <p>With native kernels chosen ({@link KernelChoice}) and available, Q8_0 products go to {@code NativeMatMul}
+ * instead (8-bit activations, AVX2 int8 products); every other type, and every product when the Java kernels are
+ * chosen, takes the paths above.
+ *
  * <p>Scratch (transposed activations, per-thread panels and accumulators) grows on demand and is reused, so
  * steady-state calls allocate nothing. Not thread-safe: one caller at a time (the engine loop).
  *
@@ -47,6 +51,8 @@ public final class MatMul {
     private static final long L2_BUDGET_BYTES = 512 << 10;
 
     private final ParallelExecutor executor;
+    /** The native path for the types it covers; null when the Java kernels are chosen or native ones unavailable. */
+    private final NativeMatMul nativePath;
     private final ParallelTask rowDotTask = this::rowDotTask;
     private final ParallelTask smallBatchTask = this::smallBatchTask;
     private final ParallelTask transposeTask = this::transposeTask;
@@ -67,9 +73,27 @@ public final class MatMul {
     private int panelPairs;
     private int blockCols;
 
-    /** A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's). */
+    /**
+     * A multiplier running on {@code executor}'s threads (shared, not owned: closing is the caller's), with the
+     * kernels the system property {@value KernelChoice#PROPERTY} chooses ({@link KernelChoice#configured()}).
+     */
     public MatMul(ParallelExecutor executor) {
+        this(executor, KernelChoice.configured());
+    }
+
+    /**
+     * A multiplier running on {@code executor}'s threads with the given kernels.
+     *
+     * @throws IllegalStateException if {@code kernels} is {@link KernelChoice#NATIVE} and the native kernels are
+     *         unavailable on this machine
+     */
+    public MatMul(ParallelExecutor executor, KernelChoice kernels) {
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.nativePath = switch (Objects.requireNonNull(kernels, "kernels")) {
+            case JAVA -> null;
+            case AUTO -> NativeKernels.isAvailable() ? new NativeMatMul(executor) : null;
+            case NATIVE -> new NativeMatMul(executor);
+        };
         this.panels = new double[executor.numThreads()][0];
         this.rowScratch = new float[executor.numThreads()][2 * PANEL_COLS];
         this.accumulators = new float[executor.numThreads()][0];
@@ -80,6 +104,11 @@ public final class MatMul {
     /** The executor this multiplier runs on. */
     public ParallelExecutor executor() {
         return executor;
+    }
+
+    /** Whether Q8_0 products run on the native kernels. */
+    public boolean usesNativeKernels() {
+        return nativePath != null;
     }
 
     /**
@@ -103,6 +132,10 @@ public final class MatMul {
         if (out.length < (long) batch * w.rows()) {
             throw new IllegalArgumentException("out holds " + out.length + " floats, needs batch * rows = "
                     + (long) batch * w.rows());
+        }
+        if (nativePath != null && NativeMatMul.supports(w)) {
+            nativePath.multiply(w, x, batch, out);
+            return;
         }
         this.weights = w;
         this.x = x;

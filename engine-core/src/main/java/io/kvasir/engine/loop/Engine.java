@@ -132,7 +132,7 @@ public final class Engine implements AutoCloseable {
         this.executor = new ParallelExecutor(config.numThreads());
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
         this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens,
-                config.maxRunningRequests());
+                config.maxRunningRequests(), config.kernels());
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
@@ -271,6 +271,11 @@ public final class Engine implements AutoCloseable {
             change.installed.completeExceptionally(new IllegalStateException("engine for " + model.name()
                     + " closed before the change was installed"));
         }
+    }
+
+    /** Whether the forward pass runs its Q8_0 products on the native kernels (see {@link EngineConfig#kernels()}). */
+    public boolean usesNativeKernels() {
+        return forwardPass.usesNativeKernels();
     }
 
     /** The KV memory's bytes per token with this engine's codec (amortised over a full block). */

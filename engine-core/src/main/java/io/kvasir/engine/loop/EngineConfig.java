@@ -3,6 +3,8 @@ package io.kvasir.engine.loop;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.kvasir.engine.kernel.KernelChoice;
+
 /**
  * How an engine instance is sized.
  *
@@ -18,10 +20,12 @@ import java.util.Objects;
  *     preemption, offload tier) may take before the plugin is disabled and the engine falls back
  * @param forwardTimeout how long one forward pass (where the KV codec runs) may take before the engine gives
  *     its loop up and reports itself down; zero leaves forward passes unwatched
+ * @param kernels the matrix kernels: Java, native (where available) or automatic; the default comes from the
+ *     system property {@value KernelChoice#PROPERTY} ({@code auto} when unset)
  */
 public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int maxBatchTokens,
         int maxRunningRequests, int maxWaitingRequests, int maxContextTokens, CacheProfile cacheProfile,
-        Duration pluginTimeout, Duration forwardTimeout) {
+        Duration pluginTimeout, Duration forwardTimeout, KernelChoice kernels) {
 
     /** The default plugin timeout: far above any sane plugin call, short enough that a hang is noticed. */
     public static final Duration DEFAULT_PLUGIN_TIMEOUT = Duration.ofSeconds(5);
@@ -42,6 +46,7 @@ public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int
         Objects.requireNonNull(forwardTimeout, "forwardTimeout");
         require(pluginTimeout.isPositive(), "pluginTimeout must be positive, got " + pluginTimeout);
         require(!forwardTimeout.isNegative(), "forwardTimeout must not be negative, got " + forwardTimeout);
+        Objects.requireNonNull(kernels, "kernels");
     }
 
     /**
@@ -50,57 +55,62 @@ public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int
      */
     public static EngineConfig defaults() {
         return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0,
-                CacheProfile.defaults(), DEFAULT_PLUGIN_TIMEOUT, DEFAULT_FORWARD_TIMEOUT);
+                CacheProfile.defaults(), DEFAULT_PLUGIN_TIMEOUT, DEFAULT_FORWARD_TIMEOUT, KernelChoice.configured());
     }
 
     public EngineConfig withNumThreads(int n) {
         return new EngineConfig(n, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withKvCacheBytes(long bytes) {
         return new EngineConfig(numThreads, blockSize, bytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withBlockSize(int tokens) {
         return new EngineConfig(numThreads, tokens, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withMaxBatchTokens(int tokens) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, tokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withMaxRunningRequests(int n) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, n, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withMaxWaitingRequests(int n) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, n,
-                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout);
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withMaxContextTokens(int tokens) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                tokens, cacheProfile, pluginTimeout, forwardTimeout);
+                tokens, cacheProfile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withCacheProfile(CacheProfile profile) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, profile, pluginTimeout, forwardTimeout);
+                maxContextTokens, profile, pluginTimeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withPluginTimeout(Duration timeout) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, timeout, forwardTimeout);
+                maxContextTokens, cacheProfile, timeout, forwardTimeout, kernels);
     }
 
     public EngineConfig withForwardTimeout(Duration timeout) {
         return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
-                maxContextTokens, cacheProfile, pluginTimeout, timeout);
+                maxContextTokens, cacheProfile, pluginTimeout, timeout, kernels);
+    }
+
+    public EngineConfig withKernels(KernelChoice choice) {
+        return new EngineConfig(numThreads, blockSize, kvCacheBytes, maxBatchTokens, maxRunningRequests, maxWaitingRequests,
+                maxContextTokens, cacheProfile, pluginTimeout, forwardTimeout, choice);
     }
 
     private static void require(boolean condition, String message) {

@@ -1,6 +1,7 @@
 package io.kvasir.engine.model;
 
 import io.kvasir.api.plugin.KvBlockLayout;
+import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.ParallelTask;
@@ -59,13 +60,21 @@ public final class LlamaModel {
      */
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions,
             int maxSeqs) {
+        this(config, weights, executor, maxTokens, maxPositions, maxSeqs, KernelChoice.configured());
+    }
+
+    /**
+     * @param kernels the matrix kernels (see {@link MatMul#MatMul(ParallelExecutor, KernelChoice)})
+     */
+    public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions,
+            int maxSeqs, KernelChoice kernels) {
         if (maxTokens <= 0 || maxPositions <= 0) {
             throw new IllegalArgumentException("maxTokens and maxPositions must be positive");
         }
         this.config = config;
         this.weights = weights;
         this.executor = executor;
-        this.matMul = new MatMul(executor);
+        this.matMul = new MatMul(executor, kernels);
         this.maxTokens = maxTokens;
         this.maxPositions = maxPositions;
         int dim = config.dim();
@@ -92,6 +101,11 @@ public final class LlamaModel {
         scoreScratch = new float[executor.numThreads()][maxPositions];
         this.maxSeqs = maxSeqs;
         attentionStats = new float[executor.numThreads()][];
+    }
+
+    /** Whether this model's Q8_0 products run on the native kernels. */
+    public boolean usesNativeKernels() {
+        return matMul.usesNativeKernels();
     }
 
     public LlamaConfig config() {

@@ -64,7 +64,7 @@ class MatMulTest {
                 MemorySegment data = TestWeights.randomMatrix(type, rows, cols, 1000L * rows + type.id());
                 WeightMatrix w = WeightMatrix.of(type, data, rows, cols);
                 float[][] weights = ReferenceDequantizer.dequantizeMatrix(type, data, rows, cols);
-                MatMul matMul = new MatMul(twoThreads);
+                MatMul matMul = new MatMul(twoThreads, KernelChoice.JAVA);
                 for (int batch = 1; batch <= 17; batch++) {
                     float[] x = TestWeights.randomActivations(batch * cols, batch);
                     float[] out = new float[batch * rows + 1];
@@ -91,7 +91,7 @@ class MatMulTest {
             MemorySegment data = TestWeights.randomMatrix(type, rows, cols, 5 + type.id());
             WeightMatrix w = WeightMatrix.of(type, data, rows, cols);
             float[][] weights = ReferenceDequantizer.dequantizeMatrix(type, data, rows, cols);
-            MatMul matMul = new MatMul(threeThreads);
+            MatMul matMul = new MatMul(threeThreads, KernelChoice.JAVA);
             for (int groups = 1; groups <= 13; groups++) {
                 int batch = Math.max(MatMul.MIN_GEMM_BATCH, groups * groupRows - (groups % 2));
                 float[] x = TestWeights.randomActivations(batch * cols, 77 + groups);
@@ -116,7 +116,7 @@ class MatMulTest {
             for (int threads = 1; threads <= 4; threads++) {
                 try (ParallelExecutor executor = new ParallelExecutor(threads)) {
                     float[] out = new float[batch * rows];
-                    new MatMul(executor).multiply(w, x, batch, out);
+                    new MatMul(executor, KernelChoice.JAVA).multiply(w, x, batch, out);
                     if (reference == null) {
                         reference = out;
                     } else {
@@ -133,7 +133,7 @@ class MatMulTest {
 
     @Test
     void reusesScratchAcrossShapesWithoutStaleResults() {
-        MatMul matMul = new MatMul(twoThreads);
+        MatMul matMul = new MatMul(twoThreads, KernelChoice.JAVA);
         GgmlType type = GgmlType.Q8_0;
         int[][] calls = {{64, 256, 40}, {9, 512, 17}, {64, 256, 40}, {200, 256, 16}, {3, 1024, 9}};
         for (int[] call : calls) {
@@ -153,7 +153,7 @@ class MatMulTest {
 
     @Test
     void rejectsTooSmallArrays() {
-        MatMul matMul = new MatMul(twoThreads);
+        MatMul matMul = new MatMul(twoThreads, KernelChoice.JAVA);
         WeightMatrix w = WeightMatrix.of(GgmlType.F32, TestWeights.randomMatrix(GgmlType.F32, 4, 8, 1), 4, 8);
         assertThatThrownBy(() -> matMul.multiply(w, new float[15], 2, new float[8]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x holds");

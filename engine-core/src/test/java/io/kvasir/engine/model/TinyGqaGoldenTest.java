@@ -1,15 +1,17 @@
 package io.kvasir.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.kvasir.api.plugin.KvCodec;
 import io.kvasir.api.plugin.PluginKind;
 import io.kvasir.engine.gguf.GgufFile;
+import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.plugin.PluginRegistry;
 import io.kvasir.engine.testing.Goldens;
@@ -23,6 +25,9 @@ import io.kvasir.engine.testing.SharedFiles;
  * pick is accepted only when it is a near tie in llama.cpp's own logits ({@link #NEAR_TIE}); greedy
  * comparison stops at such a tie, since the continuations legitimately diverge from there.
  *
+ * <p>Q8_0 runs twice: on the Java kernels and on the native ones ({@link KernelChoice#NATIVE}, skipped where the
+ * native kernels are unavailable), which quantise the activations to 8 bits as llama.cpp does.
+ *
  * <p>One case is excluded for Q4_0: llama.cpp's logits for the 163-token prompt differ by 2.2 at position 0
  * (the BOS token, identical in every case) from its own logits for the short prompts, so its batched Q4_0 path
  * disagrees with its single-token path; Kvasir's position-0 logits are the same in every case.
@@ -34,16 +39,20 @@ class TinyGqaGoldenTest {
     /** How close, in llama.cpp's logits, a different pick must be to llama.cpp's to count as a tie. */
     private static final float NEAR_TIE = 0.08f;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"f32", "f16", "q8_0", "q4_0", "q4_k", "q6_k"})
-    void argmaxAtEveryPromptPositionAndFirstGreedyTokensMatchLlamaCpp(String type) throws Exception {
+    @ParameterizedTest(name = "{0} on {1} kernels")
+    @CsvSource({"f32, java", "f16, java", "q8_0, java", "q8_0, native", "q4_0, java", "q4_k, java", "q6_k, java"})
+    void argmaxAtEveryPromptPositionAndFirstGreedyTokensMatchLlamaCpp(String type, String kernelName) throws Exception {
+        KernelChoice kernels = KernelChoice.parse(kernelName);
+        assumeTrue(kernels != KernelChoice.NATIVE || KernelChoice.nativeAvailable(),
+                () -> "native kernels unavailable: " + KernelChoice.nativeUnavailableReason());
         Goldens goldens = Goldens.load("tiny-gqa-" + type);
         KvCodec f32 = PluginRegistry.load().create(PluginKind.KV_CODEC, "f32", Map.of(), KvCodec.class);
         try (GgufFile gguf = GgufFile.open(SharedFiles.require("models/tiny-gqa-" + type + ".gguf"));
                 ParallelExecutor executor = new ParallelExecutor(2)) {
             LlamaConfig config = LlamaConfig.fromMetadata(gguf.metadata(),
                     gguf.metadata().getStringArray("tokenizer.ggml.tokens").length);
-            LlamaModel model = new LlamaModel(config, LlamaWeights.load(gguf, config), executor, 256, MAX_POSITIONS);
+            LlamaModel model = new LlamaModel(config, LlamaWeights.load(gguf, config), executor, 256, MAX_POSITIONS, 1,
+                    kernels);
             int vocab = config.vocabSize();
             float maxDiff = 0;
             boolean exact = type.equals("f32") || type.equals("f16");
@@ -94,8 +103,8 @@ class TinyGqaGoldenTest {
                     }
                 }
             }
-            System.out.printf("tiny-gqa-%s: largest prompt-logit difference from llama.cpp %.5f, near-tie picks %d%n",
-                    type, maxDiff, numNearTies);
+            System.out.printf("tiny-gqa-%s (%s kernels): largest prompt-logit difference from llama.cpp %.5f, near-tie picks %d%n",
+                    type, kernelName, maxDiff, numNearTies);
             assertThat(maxDiff).as("largest logit difference for %s", type).isLessThan(0.5f);
         }
     }

@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.kvasir.engine.gguf.GgmlType;
+import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.kernel.MatMul;
 import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.Quantizer;
@@ -28,7 +29,9 @@ import io.kvasir.engine.kernel.WeightMatrix;
 /**
  * One TinyLlama-sized projection (rows × 2048 inputs) per tensor type at decode (batch 1) and batched
  * (16, 128) sizes on two worker threads. Read the score as microseconds per product; the weight bytes
- * streamed per product over that time give GB/s.
+ * streamed per product over that time give GB/s. {@code kernels} compares the Java kernels with the native ones
+ * ({@code native} covers Q8_0 only and fails the trial where the native kernels are unavailable); run e.g.
+ * {@code ./kvasir jmh MatMulBenchmark -p type=Q8_0 -p kernels=java,native}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +49,9 @@ public class MatMulBenchmark {
 
     @Param({"1", "16", "128"})
     public int batch;
+
+    @Param({"java", "native"})
+    public String kernels;
 
     private static final int COLS = 2048;
 
@@ -78,7 +84,7 @@ public class MatMulBenchmark {
         }
         weights = WeightMatrix.of(ggmlType, data, rows, COLS);
         executor = new ParallelExecutor(2);
-        matMul = new MatMul(executor);
+        matMul = new MatMul(executor, KernelChoice.parse(kernels));
         x = new float[batch * COLS];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();

@@ -1,0 +1,282 @@
+/*
+ * Kvasir's optional native matrix kernels (x86-64, AVX2 + FMA + F16C), reached from Java through FFM
+ * (io.kvasir.engine.kernel.NativeKernels). The Java Vector API has no int8 multiply-add; these kernels use
+ * AVX2's vpmaddubsw / vpmaddwd on int8-quantised activations, the way llama.cpp does on AVX2.
+ *
+ * No threads here: Java's ParallelExecutor splits the output rows, and each call computes a row range for
+ * every activation row. The library itself is compiled without -mavx2 so that kvasir_cpu_supported() runs on
+ * any x86-64; only the kernels carry the AVX2 target attribute, and Java calls them only after the check.
+ *
+ * Layouts (all little-endian):
+ *   Q8_0 weights: each row is cols/32 blocks of 34 bytes, an f16 scale d then 32 int8 q; w = d * q.
+ *   Quantised activations: row b's quants at xq[b*cols ..], its block scales at xs[b*(cols/32) ..];
+ *   x ~= xs[block] * xq[i]. quantize: per block of 32, d = max|x| / 127, q = round-half-even(x / d).
+ */
+#include <immintrin.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define KVASIR_ABI_VERSION 1
+#define QK 32
+#define Q8_0_BLOCK_BYTES 34
+/* The row-wise tile (small batches): weight rows x activation rows, 12 accumulators of the 16 ymm registers. */
+#define TILE_ROWS 4
+#define TILE_BATCH 3
+/* The interleaved tile (batches of MIN_INTERLEAVED_BATCH and more): 8 weight rows x 4 activation rows. */
+#define GROUP_ROWS 8
+#define GROUP_BATCH 4
+#define MIN_INTERLEAVED_BATCH 4
+/* Bytes of one interleaved block: 8 rows x 32 quants, then 8 float scales. */
+#define GROUP_BLOCK_BYTES (GROUP_ROWS * QK + GROUP_ROWS * 4)
+
+int kvasir_abi_version(void) {
+    return KVASIR_ABI_VERSION;
+}
+
+/* 1 when the CPU and the OS support AVX2, FMA and F16C (the kernels below need all three). */
+int kvasir_cpu_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+
+#define KERNEL __attribute__((target("avx2,fma,f16c")))
+
+/* Quantises numRows rows of cols floats (cols % 32 == 0) into int8 quants and one float scale per block. */
+KERNEL void kvasir_quantize_q8(const float *x, int64_t numRows, int64_t cols, int8_t *xq, float *xs) {
+    const __m256 signBit = _mm256_set1_ps(-0.0f);
+    const int64_t numBlocks = numRows * (cols / QK);
+    for (int64_t blk = 0; blk < numBlocks; blk++) {
+        const float *src = x + blk * QK;
+        __m256 v0 = _mm256_loadu_ps(src);
+        __m256 v1 = _mm256_loadu_ps(src + 8);
+        __m256 v2 = _mm256_loadu_ps(src + 16);
+        __m256 v3 = _mm256_loadu_ps(src + 24);
+        __m256 amax = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(signBit, v0), _mm256_andnot_ps(signBit, v1)),
+                                    _mm256_max_ps(_mm256_andnot_ps(signBit, v2), _mm256_andnot_ps(signBit, v3)));
+        __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(amax, 1), _mm256_castps256_ps128(amax));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float maxAbs = _mm_cvtss_f32(m4);
+        const float d = maxAbs / 127.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        xs[blk] = d;
+        const __m256 mul = _mm256_set1_ps(id);
+        /* Round to nearest even (the default MXCSR mode); |x * id| <= 127 so no lane saturates. */
+        __m256i i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, mul));
+        __m256i i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, mul));
+        __m256i i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, mul));
+        __m256i i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, mul));
+        /* The packs interleave 128-bit lanes; the permute puts the 32 bytes back in order. */
+        __m256i packed = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
+        packed = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *) (xq + blk * QK), packed);
+    }
+}
+
+static inline KERNEL float f16ToF32(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, sizeof h);
+    return _cvtsh_ss(h);
+}
+
+/* Sum of the 32 products of weight quants w and activation quants x, as 8 int32 lanes converted to float.
+ * vpmaddubsw multiplies unsigned by signed bytes, so the weights' signs move onto the activations:
+ * |w| * sign(w)x; its pairwise int16 sums (at most 2 * 127 * 128) cannot saturate. */
+static inline KERNEL __m256 dotBlock(__m256i absW, __m256i w, __m256i x, __m256i ones) {
+    __m256i products = _mm256_maddubs_epi16(absW, _mm256_sign_epi8(x, w));
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(products, ones));
+}
+
+static inline KERNEL float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* One RM x RN tile: weight rows w[0..RM) (rowBytes apart) times activation rows b0..b0+RN over all blocks.
+ * Each weight block is loaded once and reused for RN activation rows; each activation block for RM weight rows. */
+static inline __attribute__((always_inline)) KERNEL void tile(const int RM, const int RN,
+        const uint8_t *w, int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols,
+        float *out, int64_t outStride) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[TILE_ROWS][TILE_BATCH];
+    for (int i = 0; i < RM; i++) {
+        for (int j = 0; j < RN; j++) {
+            acc[i][j] = _mm256_setzero_ps();
+        }
+    }
+    const int64_t numScales = cols / QK;
+    for (int64_t k = 0; k < numBlocks; k++) {
+        __m256 xScale[TILE_BATCH];
+        __m256i xQuant[TILE_BATCH];
+        for (int j = 0; j < RN; j++) {
+            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k);
+            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK));
+        }
+        for (int i = 0; i < RM; i++) {
+            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES;
+            const __m256 wScale = _mm256_set1_ps(f16ToF32(block));
+            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2));
+            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant);
+            for (int j = 0; j < RN; j++) {
+                acc[i][j] = _mm256_fmadd_ps(dotBlock(absW, wQuant, xQuant[j], ones),
+                                            _mm256_mul_ps(wScale, xScale[j]), acc[i][j]);
+            }
+        }
+    }
+    for (int i = 0; i < RM; i++) {
+        for (int j = 0; j < RN; j++) {
+            out[j * outStride + i] = hsum(acc[i][j]);
+        }
+    }
+}
+
+/* Interleaves weight rows w[0..8) (numRows of them real; the last is repeated to fill the group) for the
+ * interleaved tile: for block k, vector j of quants + k*256 holds bytes 4j..4j+3 of row r in its 32-bit lane r,
+ * and scales[8k + r] is row r's scale as a float. The 8 x 8 transpose of 32-bit elements costs 24 shuffles per
+ * block, repaid over every activation row the group is multiplied with. */
+static KERNEL void interleaveRows(const uint8_t *w, int64_t rowBytes, int64_t numBlocks, int numRows,
+        uint8_t *quants, float *scales) {
+    for (int64_t k = 0; k < numBlocks; k++) {
+        __m256i v[GROUP_ROWS];
+        uint16_t halves[GROUP_ROWS];
+        for (int r = 0; r < GROUP_ROWS; r++) {
+            const uint8_t *block = w + (r < numRows ? r : numRows - 1) * rowBytes + k * Q8_0_BLOCK_BYTES;
+            memcpy(&halves[r], block, sizeof halves[r]);
+            v[r] = _mm256_loadu_si256((const __m256i *) (block + 2));
+        }
+        _mm256_store_ps(scales + k * GROUP_ROWS, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) halves)));
+        __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+        __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+        __m256i t4 = _mm256_unpacklo_epi32(v[4], v[5]), t5 = _mm256_unpackhi_epi32(v[4], v[5]);
+        __m256i t6 = _mm256_unpacklo_epi32(v[6], v[7]), t7 = _mm256_unpackhi_epi32(v[6], v[7]);
+        __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+        __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+        __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+        __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+        __m256i *dst = (__m256i *) (quants + k * GROUP_ROWS * QK);
+        _mm256_store_si256(dst + 0, _mm256_permute2x128_si256(u0, u4, 0x20));
+        _mm256_store_si256(dst + 1, _mm256_permute2x128_si256(u1, u5, 0x20));
+        _mm256_store_si256(dst + 2, _mm256_permute2x128_si256(u2, u6, 0x20));
+        _mm256_store_si256(dst + 3, _mm256_permute2x128_si256(u3, u7, 0x20));
+        _mm256_store_si256(dst + 4, _mm256_permute2x128_si256(u0, u4, 0x31));
+        _mm256_store_si256(dst + 5, _mm256_permute2x128_si256(u1, u5, 0x31));
+        _mm256_store_si256(dst + 6, _mm256_permute2x128_si256(u2, u6, 0x31));
+        _mm256_store_si256(dst + 7, _mm256_permute2x128_si256(u3, u7, 0x31));
+    }
+}
+
+/* 8 interleaved weight rows times NB activation rows. Four bytes of an activation row are broadcast against
+ * vector j, so lane r of the int32 sums collects row r's block dot product: no horizontal sums, the 8 row
+ * scales are one vector, and the result is 8 consecutive outputs. */
+static inline __attribute__((always_inline)) KERNEL void interleavedTile(const int NB, const uint8_t *quants,
+        const float *scales, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols, float *out,
+        int64_t outStride, int numRows) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[GROUP_BATCH];
+    for (int b = 0; b < NB; b++) {
+        acc[b] = _mm256_setzero_ps();
+    }
+    for (int64_t k = 0; k < numBlocks; k++) {
+        __m256i sums[GROUP_BATCH];
+        for (int b = 0; b < NB; b++) {
+            sums[b] = _mm256_setzero_si256();
+        }
+        const __m256i *wv = (const __m256i *) (quants + k * GROUP_ROWS * QK);
+        /* Unrolled fully, gcc reassociates the int32 sums into a tree and spills the partial products. */
+        _Pragma("GCC unroll 2") for (int j = 0; j < 8; j++) {
+            const __m256i w = _mm256_load_si256(wv + j);
+            const __m256i absW = _mm256_sign_epi8(w, w);
+            for (int b = 0; b < NB; b++) {
+                int32_t four;
+                memcpy(&four, xq + b * cols + k * QK + 4 * j, sizeof four);
+                const __m256i x = _mm256_set1_epi32(four);
+                const __m256i pairs = _mm256_maddubs_epi16(absW, _mm256_sign_epi8(x, w));
+                sums[b] = _mm256_add_epi32(sums[b], _mm256_madd_epi16(pairs, ones));
+            }
+        }
+        const __m256 wScales = _mm256_load_ps(scales + k * GROUP_ROWS);
+        for (int b = 0; b < NB; b++) {
+            const __m256 scale = _mm256_mul_ps(wScales, _mm256_broadcast_ss(xs + b * numBlocks + k));
+            acc[b] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[b]), scale, acc[b]);
+        }
+    }
+    for (int b = 0; b < NB; b++) {
+        if (numRows == GROUP_ROWS) {
+            _mm256_storeu_ps(out + b * outStride, acc[b]);
+        } else {
+            float lanes[GROUP_ROWS];
+            _mm256_storeu_ps(lanes, acc[b]);
+            memcpy(out + b * outStride, lanes, numRows * sizeof(float));
+        }
+    }
+}
+
+#define TILE_CASE(RM, RN) \
+    case (RM) * 16 + (RN): \
+        tile(RM, RN, w, rowBytes, numBlocks, xqTile, xsTile, cols, out, outStride); \
+        break;
+
+/* Small batches: each weight row dotted with up to TILE_BATCH activation rows straight from its packed blocks. */
+static KERNEL void matmulRowwise(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
+        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1) {
+    const int64_t numBlocks = cols / QK;
+    for (int64_t r = r0; r < r1; r += TILE_ROWS) {
+        const int rm = (int) (r1 - r < TILE_ROWS ? r1 - r : TILE_ROWS);
+        const uint8_t *w = weights + r * rowBytes;
+        for (int64_t b = 0; b < batch; b += TILE_BATCH) {
+            const int rn = (int) (batch - b < TILE_BATCH ? batch - b : TILE_BATCH);
+            const int8_t *xqTile = xq + b * cols;
+            const float *xsTile = xs + b * numBlocks;
+            float *out = result + b * outStride + r;
+            switch (rm * 16 + rn) {
+                TILE_CASE(4, 3) TILE_CASE(4, 2) TILE_CASE(4, 1)
+                TILE_CASE(3, 3) TILE_CASE(3, 2) TILE_CASE(3, 1)
+                TILE_CASE(2, 3) TILE_CASE(2, 2) TILE_CASE(2, 1)
+                TILE_CASE(1, 3) TILE_CASE(1, 2) TILE_CASE(1, 1)
+                default: break;
+            }
+        }
+    }
+}
+
+/* Larger batches: each group of 8 weight rows is interleaved once into scratch, then multiplied with every
+ * activation row, GROUP_BATCH at a time. */
+static KERNEL void matmulInterleaved(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
+        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1, uint8_t *scratch) {
+    const int64_t numBlocks = cols / QK;
+    uint8_t *quants = scratch;
+    float *scales = (float *) (scratch + numBlocks * GROUP_ROWS * QK);
+    for (int64_t r = r0; r < r1; r += GROUP_ROWS) {
+        const int numRows = (int) (r1 - r < GROUP_ROWS ? r1 - r : GROUP_ROWS);
+        interleaveRows(weights + r * rowBytes, rowBytes, numBlocks, numRows, quants, scales);
+        int64_t b = 0;
+        for (; b + GROUP_BATCH <= batch; b += GROUP_BATCH) {
+            interleavedTile(GROUP_BATCH, quants, scales, numBlocks, xq + b * cols, xs + b * numBlocks, cols,
+                  result + b * outStride + r, outStride, numRows);
+        }
+        for (; b < batch; b++) {
+            interleavedTile(1, quants, scales, numBlocks, xq + b * cols, xs + b * numBlocks, cols,
+                  result + b * outStride + r, outStride, numRows);
+        }
+    }
+}
+
+/* Scratch bytes kvasir_q8_0_matmul needs for cols columns (32-byte aligned). */
+int64_t kvasir_q8_0_scratch_bytes(int64_t cols) {
+    return cols / QK * GROUP_BLOCK_BYTES;
+}
+
+/* out[b*outStride + r] = sum_c W[r][c] * x[b][c] for b < batch and r0 <= r < r1, with W in Q8_0 and x quantised
+ * by kvasir_quantize_q8 (cols % 32 == 0). scratch: kvasir_q8_0_scratch_bytes(cols) bytes, 32-byte aligned,
+ * owned by the calling thread for the call. */
+KERNEL void kvasir_q8_0_matmul(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
+        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1, uint8_t *scratch) {
+    if (batch < MIN_INTERLEAVED_BATCH) {
+        matmulRowwise(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1);
+    } else {
+        matmulInterleaved(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1, scratch);
+    }
+}

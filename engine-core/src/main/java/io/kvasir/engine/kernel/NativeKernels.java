@@ -1,0 +1,224 @@
+package io.kvasir.engine.kernel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import io.kvasir.engine.gguf.GgmlType;
+
+/**
+ * The optional native kernels ({@code src/main/c/kvasir_kernels.c}, compiled by the engine-core build into
+ * {@code native/<os>-<arch>/libkvasir_kernels.so} on the class path), reached through FFM.
+ *
+ * <p>Loaded once, on first use: from the class path (a jar entry is first copied to a temporary file), checked
+ * for the expected ABI version and for a CPU with AVX2, FMA and F16C. Anything that goes wrong - no library for
+ * this platform, a corrupt file, a missing symbol, an older CPU, native access not enabled - leaves the native
+ * kernels unavailable with one log line saying why, and the engine on its Java kernels; it never throws.
+ *
+ * <p>The downcalls are {@linkplain Linker.Option#critical critical} with heap access, so that Java arrays (the
+ * activations and the output) are passed without copying: the calls are short (one row range of one product),
+ * never call back into Java, and hold off garbage collection only while they run.
+ */
+final class NativeKernels {
+
+    /** The kernels' ABI version this class calls (kvasir_abi_version()). */
+    static final int ABI_VERSION = 1;
+    /** Activation values per quantisation block (one float scale each). */
+    static final int BLOCK_SIZE = 32;
+    /** Alignment of the per-thread scratch the product needs. */
+    static final long SCRATCH_ALIGNMENT = 64;
+
+    private static final System.Logger LOG = System.getLogger(NativeKernels.class.getName());
+    private static final Handles HANDLES;
+    private static final String UNAVAILABLE_REASON;
+    private static final MethodHandle QUANTIZE;
+    private static final MethodHandle Q8_0_MATMUL;
+    private static final MethodHandle Q8_0_SCRATCH_BYTES;
+
+    static {
+        Handles handles = null;
+        String reason;
+        try {
+            handles = load(bundledLibrary());
+            reason = "";
+        } catch (UnavailableException e) {
+            reason = e.getMessage();
+            LOG.log(System.Logger.Level.INFO, "native kernels unavailable, using the Java kernels: " + reason);
+        }
+        HANDLES = handles;
+        UNAVAILABLE_REASON = reason;
+        QUANTIZE = handles == null ? null : handles.quantize();
+        Q8_0_MATMUL = handles == null ? null : handles.q8_0Matmul();
+        Q8_0_SCRATCH_BYTES = handles == null ? null : handles.q8_0ScratchBytes();
+    }
+
+    /** The downcalls into one loaded library. */
+    record Handles(MethodHandle quantize, MethodHandle q8_0Matmul, MethodHandle q8_0ScratchBytes) {
+    }
+
+    /** Why a library cannot be used; its message is the log line. */
+    static final class UnavailableException extends Exception {
+        UnavailableException(String message) {
+            super(message);
+        }
+
+        UnavailableException(String message, Throwable cause) {
+            super(message + ": " + cause, cause);
+        }
+    }
+
+    private NativeKernels() {
+    }
+
+    /** Whether the bundled library loaded and this CPU runs it. */
+    static boolean isAvailable() {
+        return HANDLES != null;
+    }
+
+    /** Why the bundled library is unavailable; empty when it is available. */
+    static String unavailableReason() {
+        return UNAVAILABLE_REASON;
+    }
+
+    /** The platform directory of the bundled library, such as {@code linux-x86_64}; null where none is built. */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        boolean x86_64 = arch.equals("amd64") || arch.equals("x86_64");
+        return os.startsWith("linux") && x86_64 ? "linux-x86_64" : null;
+    }
+
+    /** The bundled library as a file (copied out of a jar when needed). */
+    private static Path bundledLibrary() throws UnavailableException {
+        String platform = platform();
+        if (platform == null) {
+            throw new UnavailableException("no native kernels are built for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch"));
+        }
+        String resource = "/native/" + platform + "/libkvasir_kernels.so";
+        URL url = NativeKernels.class.getResource(resource);
+        if (url == null) {
+            throw new UnavailableException(resource + " is not on the class path (the build found no gcc?)");
+        }
+        try {
+            if (url.getProtocol().equals("file")) {
+                return Path.of(url.toURI());
+            }
+            Path copy = Files.createTempFile("kvasir_kernels", ".so");
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            throw new UnavailableException("cannot extract " + url, e);
+        }
+    }
+
+    /**
+     * Loads the library at {@code path} (into the global arena: it stays loaded for the life of the JVM), checks
+     * its ABI version and the CPU, and looks its kernels up.
+     *
+     * @throws UnavailableException with the reason, for any failure
+     */
+    static Handles load(Path path) throws UnavailableException {
+        try {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
+            int abi = (int) downcall(linker, library, "kvasir_abi_version", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            if (abi != ABI_VERSION) {
+                throw new UnavailableException(path + " has ABI version " + abi + ", expected " + ABI_VERSION);
+            }
+            int supported = (int) downcall(linker, library, "kvasir_cpu_supported", FunctionDescriptor.of(JAVA_INT))
+                    .invokeExact();
+            if (supported != 1) {
+                throw new UnavailableException("this CPU lacks AVX2, FMA or F16C");
+            }
+            Linker.Option critical = Linker.Option.critical(true);
+            MethodHandle quantize = downcall(linker, library, "kvasir_quantize_q8",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS), critical);
+            MethodHandle matmul = downcall(linker, library, "kvasir_q8_0_matmul",
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), critical);
+            MethodHandle scratchBytes = downcall(linker, library, "kvasir_q8_0_scratch_bytes",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+            return new Handles(quantize, matmul, scratchBytes);
+        } catch (UnavailableException e) {
+            throw e;
+        } catch (Throwable t) {
+            // A corrupt file, a missing symbol, native access not enabled: all mean "use the Java kernels".
+            throw new UnavailableException("cannot load " + path, t);
+        }
+    }
+
+    private static MethodHandle downcall(Linker linker, SymbolLookup library, String name, FunctionDescriptor descriptor,
+            Linker.Option... options) throws UnavailableException {
+        MemorySegment symbol = library.find(name).orElseThrow(() -> new UnavailableException("no symbol " + name));
+        return linker.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static void requireAvailable() {
+        if (HANDLES == null) {
+            throw new IllegalStateException("native kernels are unavailable: " + UNAVAILABLE_REASON);
+        }
+    }
+
+    /**
+     * Quantises {@code numRows} rows of {@code cols} floats of {@code x} (from its start) into int8 quants
+     * {@code xq[row*cols + c]} and one float scale per 32 values {@code xs[row*cols/32 + block]}: the scale is the
+     * block's largest magnitude / 127, each quant its value / scale rounded half to even.
+     */
+    static void quantize(float[] x, int numRows, int cols, MemorySegment xq, MemorySegment xs) {
+        requireAvailable();
+        assert cols % BLOCK_SIZE == 0 && x.length >= (long) numRows * cols;
+        assert xq.byteSize() >= (long) numRows * cols && xs.byteSize() >= (long) numRows * cols / BLOCK_SIZE * 4;
+        try {
+            QUANTIZE.invokeExact(MemorySegment.ofArray(x), (long) numRows, (long) cols, xq, xs);
+        } catch (Throwable t) {
+            throw new IllegalStateException("native quantize failed", t);
+        }
+    }
+
+    /** Bytes of per-thread scratch {@link #q8_0Matmul} needs for {@code cols} columns. */
+    static long q8_0ScratchBytes(int cols) {
+        requireAvailable();
+        try {
+            return (long) Q8_0_SCRATCH_BYTES.invokeExact((long) cols);
+        } catch (Throwable t) {
+            throw new IllegalStateException("native scratch size failed", t);
+        }
+    }
+
+    /**
+     * {@code out[b*rows + r] = sum_c W[r][c] * x[b][c]} for {@code b < batch} and {@code r0 <= r < r1}, with
+     * {@code W} the Q8_0 matrix {@code w} and {@code x} quantised by {@link #quantize}. {@code scratch} is the
+     * calling thread's ({@link #q8_0ScratchBytes} bytes, {@value #SCRATCH_ALIGNMENT}-byte aligned).
+     */
+    static void q8_0Matmul(WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch, float[] out, int r0, int r1,
+            MemorySegment scratch) {
+        assert w.type() == GgmlType.Q8_0 && 0 <= r0 && r0 <= r1 && r1 <= w.rows();
+        assert out.length >= (long) batch * w.rows() && xq.byteSize() >= (long) batch * w.cols();
+        assert scratch.address() % SCRATCH_ALIGNMENT == 0;
+        try {
+            Q8_0_MATMUL.invokeExact(w.data(), w.rowBytes(), (long) w.cols(), xq, xs, (long) batch,
+                    MemorySegment.ofArray(out), (long) w.rows(), (long) r0, (long) r1, scratch);
+        } catch (Throwable t) {
+            throw new IllegalStateException("native Q8_0 product failed", t);
+        }
+    }
+}
