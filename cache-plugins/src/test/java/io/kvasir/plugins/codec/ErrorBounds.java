@@ -20,6 +20,7 @@ final class ErrorBounds {
                     ? int8Bound(data.k[slot])
                     : kiviKeyBound(data, channel);
             case "int8" -> int8ChannelBound(data.k, numWritten, channel, true);
+            case "fp8-e4m3" -> fp8KeyBound(data, slot, channel);
             default -> elementBound(codec, data.k[slot], x);
         };
     }
@@ -78,6 +79,18 @@ final class ErrorBounds {
                 ? (max - min + absMax * 0x1p-10) / 255 * Math.pow(1.125, numWritten)
                 : absMax / 127 * 1.125;
         return numWritten * (step + 0x1p-16) / 2 + ulps(absMax);
+    }
+
+    /** E4M3's bound on the key's difference from the block's first key rounded to f16, plus adding it back. */
+    private static double fp8KeyBound(KvData data, int slot, int channel) {
+        float[] difference = new float[data.headDim];
+        double reference = 0;
+        for (int c = 0; c < data.headDim; c++) {
+            float r = Float.float16ToFloat(Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, data.k[0][c]))));
+            difference[c] = data.k[slot][c] - r;
+            reference = Math.max(reference, Math.abs(r));
+        }
+        return elementBound("fp8-e4m3", difference, difference[channel]) + ulps(reference + absMax(data.k[slot]));
     }
 
     /** Half a step of a symmetric int8 scale absmax/127, plus float rounding. */
