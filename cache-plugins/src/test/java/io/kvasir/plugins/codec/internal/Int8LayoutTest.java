@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -14,13 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The per-channel int8 layout: typical error of its widening ranges, offsets, reuse, one-sided growth. */
 class Int8LayoutTest {
 
-    private static MemorySegment garbage(Arena arena, long bytes, SplittableRandom random) {
-        MemorySegment region = arena.allocate(bytes, 64);
-        for (long i = 0; i < bytes; i++) {
-            region.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt());
-        }
-        return region;
-    }
 
     /**
      * Keys with per-channel offsets far larger than their spread (what per-token scales handle worst): the mean
@@ -41,7 +33,7 @@ class Int8LayoutTest {
         float[] v = new float[headDim];
         try (Arena arena = Arena.ofConfined()) {
             for (int trial = 0; trial < 20; trial++) {
-                MemorySegment region = garbage(arena, layout.bytesPerHeadBlock(), random);
+                MemorySegment region = GarbageRegion.of(arena, layout.bytesPerHeadBlock(), random);
                 float[][] keys = new float[blockSize][headDim];
                 float[][] values = new float[blockSize][headDim];
                 double[] offset = new double[headDim];
@@ -92,7 +84,7 @@ class Int8LayoutTest {
         float[] k = new float[1];
         float[] v = new float[1];
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment region = garbage(arena, layout.bytesPerHeadBlock(), new SplittableRandom(1));
+            MemorySegment region = GarbageRegion.of(arena, layout.bytesPerHeadBlock(), new SplittableRandom(1));
             for (int t = 0; t < blockSize; t++) {
                 // Keys climb, values fall: every write widens the range and re-quantises all earlier codes.
                 layout.write(region, t, new float[] {1000f + t * t}, 0, new float[] {-0.5f * (t + 1)}, 0);
