@@ -182,6 +182,33 @@ public final class Int8Layout implements KvBlockLayout {
         int bound4 = PARTS == 1 ? headDim & ~3 : 0;
         long stride = blockSize;
         int t0 = 0;
+        // Blocks of two or more chunks (16-token blocks below 512-bit vectors): two chunks per pass over the
+        // channels, so each channel's coefficient is computed once for both; two channels give four FMA chains.
+        for (; PARTS == 1 && t0 + E < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
+            FloatVector x0 = FloatVector.zero(F);
+            FloatVector x1 = FloatVector.zero(F);
+            FloatVector y0 = FloatVector.zero(F);
+            FloatVector y1 = FloatVector.zero(F);
+            int d = 0;
+            for (; d + 2 <= headDim; d += 2) {
+                long at = d * stride + t0;
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d));
+                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + d + 1] * keyScale(region, d + 1));
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0).fma(c0, x0);
+                y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
+                x1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stride, LE), 0).fma(c1, x1);
+                y1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stride + E, LE), 0).fma(c1, y1);
+            }
+            if (d < headDim) {
+                long at = d * stride + t0;
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d));
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0).fma(c0, x0);
+                y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
+            }
+            x0.add(x1).add(offset).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
+            y0.add(y1).add(offset).mul(scale)
+                    .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+        }
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
             FloatVector x0 = FloatVector.zero(F);
             FloatVector x1 = FloatVector.zero(F);

@@ -21,20 +21,16 @@ public final class ScaleByte {
     /** The largest scale. */
     public static final float MAX = 61440f;
 
-    private static final float[] TABLE = new float[MAX_CODE + 1];
-
-    static {
-        for (int code = 0; code <= MAX_CODE; code++) {
-            TABLE[code] = Float.float16ToFloat((short) (code << 7));
-        }
-    }
-
     private ScaleByte() {
     }
 
-    /** The scale a code stands for; {@code code} is in [0, {@link #MAX_CODE}]. */
+    /**
+     * The scale a code stands for; {@code code} is in [0, {@link #MAX_CODE}]. Arithmetic rather than a table (the
+     * kernels decode one per channel in their inner loops): the code's bits in a float's exponent and mantissa
+     * read as 2^-112 times its value, as in {@link #toFloats}.
+     */
     public static float decode(byte code) {
-        return TABLE[code & 0xff];
+        return Float.intBitsToFloat((code & 0xff) << 20) * 0x1p112f;
     }
 
     /** The smallest code whose scale is {@code >= value}, saturated at {@link #MAX_CODE}; {@code value >= 0}. */
