@@ -19,13 +19,18 @@ final class ErrorBounds {
             case "int4-kivi" -> numWritten < data.blockSize
                     ? int8Bound(data.k[slot])
                     : kiviKeyBound(data, channel);
+            case "int8" -> int8ChannelBound(data.k, numWritten, channel, true);
+            case "fp8-e4m3" -> fp8KeyBound(data, slot, channel);
             default -> elementBound(codec, data.k[slot], x);
         };
     }
 
     /** Largest allowed |decoded - original| of V[slot][channel]; {@code valueGroupSize} 0 is the whole vector. */
-    static double value(String codec, KvData data, int slot, int channel, int valueGroupSize) {
+    static double value(String codec, KvData data, int numWritten, int slot, int channel, int valueGroupSize) {
         float x = data.v[slot][channel];
+        if (codec.equals("int8")) {
+            return int8ChannelBound(data.v, numWritten, channel, false);
+        }
         if (codec.equals("int4-kivi")) {
             int group = valueGroupSize == 0 ? data.headDim : valueGroupSize;
             int from = channel / group * group;
@@ -45,13 +50,47 @@ final class ErrorBounds {
         return switch (codec) {
             case "f32" -> 0;
             case "f16" -> Math.max(Math.abs(x) * F16_HALF_ULP, TINY);
-            case "int8" -> int8Bound(vector);
             case "fp8-e4m3" -> {
                 double scale = absMax(vector) / 448;
                 yield Math.abs(x) * 0x1p-4 + scale * 0x1p-10 + ulps(scale);
             }
             default -> throw new IllegalArgumentException(codec);
         };
+    }
+
+    /**
+     * The {@code int8} codec's per-channel bound after {@code numWritten} tokens: each token's code is rounded once
+     * when written and once more each time the channel's covered range widens (at most once per later token), each
+     * time by at most half a step, and no step exceeds the final one. The final step is the covered range over 255
+     * (keys: [min, max] of the channel, its f16 minimum rounded down) or absmax over 127 (values), rounded up to a
+     * {@code ScaleByte} (12.5%); a key range widens from the covered one, so each widening may add that rounding
+     * again, compounded. Loose on purpose: {@code Int8CodecTest} checks the typical error.
+     */
+    static double int8ChannelBound(float[][] vectors, int numWritten, int channel, boolean asymmetric) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double absMax = 0;
+        for (int t = 0; t < numWritten; t++) {
+            min = Math.min(min, vectors[t][channel]);
+            max = Math.max(max, vectors[t][channel]);
+            absMax = Math.max(absMax, Math.abs(vectors[t][channel]));
+        }
+        double step = asymmetric
+                ? (max - min + absMax * 0x1p-10) / 255 * Math.pow(1.125, numWritten)
+                : absMax / 127 * 1.125;
+        return numWritten * (step + 0x1p-16) / 2 + ulps(absMax);
+    }
+
+    /** E4M3's bound on the key's difference from the block's first key rounded to f16, plus adding it back. */
+    private static double fp8KeyBound(KvData data, int slot, int channel) {
+        float[] difference = new float[data.headDim];
+        double reference = 0;
+        for (int c = 0; c < data.headDim; c++) {
+            float r = Float.float16ToFloat(Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, data.k[0][c]))));
+            difference[c] = data.k[slot][c] - r;
+            reference = Math.max(reference, Math.abs(r));
+        }
+        return elementBound("fp8-e4m3", difference, difference[channel]) + ulps(reference + absMax(data.k[slot]));
     }
 
     /** Half a step of a symmetric int8 scale absmax/127, plus float rounding. */

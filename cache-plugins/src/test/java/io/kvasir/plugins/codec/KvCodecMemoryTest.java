@@ -33,14 +33,26 @@ class KvCodecMemoryTest {
     }
 
     @Test
-    void eightBitCodecsAddOneScalePerVector() {
-        for (String name : new String[] {"int8", "fp8-e4m3"}) {
-            for (int headDim : HEAD_DIMS) {
-                for (int blockSize : BLOCK_SIZES) {
-                    double bytes = bytesPerElement(codec(name), blockSize, headDim);
-                    assertThat(bytes).as("%s block %d head %d", name, blockSize, headDim)
-                            .isEqualTo(1 + 4.0 / headDim).isLessThanOrEqualTo(4 / 3.5);
-                }
+    void int8AddsFourBytesPerChannelAndBlock() {
+        // K minimum (f16) and scale (1 byte), V scale (1 byte) per channel: 3.56x less than f32 at block 16.
+        for (int headDim : new int[] {8, 64, 80, 128}) {
+            for (int blockSize : BLOCK_SIZES) {
+                double bytes = bytesPerElement(codec("int8"), blockSize, headDim);
+                assertThat(bytes).as("block %d head %d", blockSize, headDim)
+                        .isCloseTo(1 + 2.0 / blockSize, org.assertj.core.data.Offset.offset(1e-12))
+                        .isLessThanOrEqualTo(4 / 3.5);
+            }
+        }
+    }
+
+    @Test
+    void fp8AddsOneScalePerVectorAndAnF16KeyReferencePerBlock() {
+        for (int headDim : HEAD_DIMS) {
+            for (int blockSize : BLOCK_SIZES) {
+                double bytes = bytesPerElement(codec("fp8-e4m3"), blockSize, headDim);
+                assertThat(bytes).as("block %d head %d", blockSize, headDim)
+                        .isCloseTo(1 + 4.0 / headDim + 1.0 / blockSize, org.assertj.core.data.Offset.offset(1e-12))
+                        .isLessThanOrEqualTo(4 / 3.5);
             }
         }
     }
@@ -61,7 +73,8 @@ class KvCodecMemoryTest {
         // K: 64 channels × 15 staged int8 tokens + 16 f32 token scales = 1024 (quantised: 32 pairs × 24 = 768);
         // state 4; V: 16 rows × 32 bytes + 16 × (f16 scale, f16 min) = 576.
         assertThat(codec("int4-kivi").layout(16, 64).bytesPerHeadBlock()).isEqualTo(1024 + 4 + 576);
-        assertThat(codec("int8").layout(16, 64).bytesPerHeadBlock()).isEqualTo(2 * 16 * (64 + 4));
+        assertThat(codec("int8").layout(16, 64).bytesPerHeadBlock()).isEqualTo(2 * 16 * 64 + 4 * 64);
+        assertThat(codec("fp8-e4m3").layout(16, 64).bytesPerHeadBlock()).isEqualTo(2 * 16 * (64 + 4) + 2 * 64);
         assertThat(CodecCase.of("int4-kivi", Map.of("value_group_size", 32)).codec().layout(16, 64)
                 .bytesPerHeadBlock()).isEqualTo(1024 + 4 + 16 * 32 + 16 * 2 * 4);
     }

@@ -72,7 +72,7 @@ class KvCodecRoundTripTest {
         assertThat(v[headDim + 4]).as("read writes no element after the value vector").isEqualTo(43f);
         for (int c = 0; c < headDim; c++) {
             double kBound = ErrorBounds.key(codec.name(), data, written, slot, c);
-            double vBound = ErrorBounds.value(codec.name(), data, slot, c, valueGroupSize(codec));
+            double vBound = ErrorBounds.value(codec.name(), data, written, slot, c, valueGroupSize(codec));
             float kErr = Math.abs(k[1 + c] - data.k[slot][c]);
             float vErr = Math.abs(v[2 + c] - data.v[slot][c]);
             if (!(kErr <= kBound) || !(vErr <= vBound)) {

@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Reads and writes the K and V vectors of one KV head inside one block: a region of
- * {@link #bytesPerHeadBlock()} bytes the engine hands over as a segment (little-endian, 64-byte aligned).
+ * {@link #bytesPerHeadBlock()} bytes the engine hands over as a segment (little-endian, 16-byte aligned; 64-byte
+ * aligned when the size is a multiple of 64).
  *
  * <p>A block fills slot by slot, in order. A layout may keep the newest slots in a staging format until
  * a group completes (KIVI quantises keys per channel over a whole block), so reads of slot {@code i} are

@@ -7,6 +7,7 @@ import static io.kvasir.plugins.codec.internal.Lanes.FLOAT;
 import static io.kvasir.plugins.codec.internal.Lanes.L;
 import static io.kvasir.plugins.codec.internal.Lanes.LE;
 import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
+import static io.kvasir.plugins.codec.internal.Lanes.SHORT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,14 +18,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * OCP FP8 E4M3 per token and head: each K and V vector is stored as E4M3 codes of {@code x / s} with its own
- * f32 scale {@code s = absmax / 448}, so the vector's largest element lands on the format's largest finite
- * value and every element keeps a relative error of at most 2^-4 (absolute 2^-10·s below 2^-6·s).
+ * OCP FP8 E4M3 per token and head: each V vector is stored as E4M3 codes of {@code x / s} with its own f32 scale
+ * {@code s = absmax / 448}, so the vector's largest element lands on the format's largest finite value and every
+ * element keeps a relative error of at most 2^-4 (absolute 2^-10·s below 2^-6·s).
  *
- * <p>Region: K codes (slot-major rows of {@code headDim} bytes), V codes, K scales, V scales;
- * {@code 2 × blockSize × (headDim + 4)} bytes.
+ * <p>Keys are stored the same way <em>relative to the block's first key</em>: slot 0 writes its key, rounded to
+ * f16, as the block's reference {@code r}, and every key is stored as E4M3 codes of {@code (k - r) / s}. Keys have
+ * channels with a large offset shared by neighbouring tokens (KIVI's observation, which motivates its per-channel
+ * key quantisation); the reference removes them, so the relative error of E4M3 applies to the much smaller
+ * differences instead of to the offsets, and the per-token absmax is no longer set by the offset channel.
  *
- * <p>Invariants: no code is NaN ({@code S.1111.111}); scales are finite and {@code >= 0}.
+ * <p>Region: K codes (slot-major rows of {@code headDim} bytes), V codes, K scales, V scales (f32), the K
+ * reference (f16 per channel); {@code 2 × blockSize × (headDim + 4) + 2 × headDim} bytes.
+ *
+ * <p>Invariants: no code is NaN ({@code S.1111.111}); scales are finite and {@code >= 0}; the reference is the
+ * f16 rounding of the key last written to slot 0 (saturated to ±65504).
  */
 public final class Fp8E4m3Layout implements KvBlockLayout {
 
@@ -34,6 +42,7 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
     private final long vBase;
     private final long kScales;
     private final long vScales;
+    private final long kReference;
 
     public Fp8E4m3Layout(int blockSize, int headDim) {
         Shapes.check(blockSize, headDim);
@@ -42,29 +51,47 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
         this.vBase = (long) blockSize * headDim;
         this.kScales = 2 * vBase;
         this.vScales = kScales + 4L * blockSize;
+        this.kReference = vScales + 4L * blockSize;
     }
 
     @Override
     public long bytesPerHeadBlock() {
-        return vScales + 4L * blockSize;
+        return kReference + 2L * headDim;
     }
 
     @Override
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
-        quantize(region, (long) slot * headDim, kScales + 4L * slot, k, kOffset);
-        quantize(region, vBase + (long) slot * headDim, vScales + 4L * slot, v, vOffset);
+        if (slot == 0) {
+            for (int d = 0; d < headDim; d++) {
+                region.set(SHORT, kReference + 2L * d, Half.saturate(k[kOffset + d]));
+            }
+        }
+        float keyAbsMax = 0f;
+        for (int d = 0; d < headDim; d++) {
+            keyAbsMax = Math.max(keyAbsMax, Math.abs(k[kOffset + d] - reference(region, d)));
+        }
+        long kRow = (long) slot * headDim;
+        region.set(FLOAT, kScales + 4L * slot, keyAbsMax / Fp8E4m3.MAX);
+        for (int d = 0; d < headDim; d++) {
+            region.set(ValueLayout.JAVA_BYTE, kRow + d, code(k[kOffset + d] - reference(region, d), keyAbsMax));
+        }
+        float valueAbsMax = Shapes.absMax(v, vOffset, headDim);
+        long vRow = vBase + (long) slot * headDim;
+        region.set(FLOAT, vScales + 4L * slot, valueAbsMax / Fp8E4m3.MAX);
+        for (int d = 0; d < headDim; d++) {
+            region.set(ValueLayout.JAVA_BYTE, vRow + d, code(v[vOffset + d], valueAbsMax));
+        }
     }
 
-    private void quantize(MemorySegment region, long row, long scaleAt, float[] x, int offset) {
-        float absMax = Shapes.absMax(x, offset, headDim);
-        region.set(FLOAT, scaleAt, absMax / Fp8E4m3.MAX);
-        // Dividing by absMax (not multiplying by 448 / absMax) stays finite for subnormal absMax.
-        for (int d = 0; d < headDim; d++) {
-            byte code = absMax == 0f ? 0 : Fp8E4m3.encode(x[offset + d] / absMax * Fp8E4m3.MAX);
-            region.set(ValueLayout.JAVA_BYTE, row + d, code);
-        }
+    /** Dividing by absMax (not multiplying by 448 / absMax) stays finite for subnormal absMax. */
+    private static byte code(float x, float absMax) {
+        return absMax == 0f ? 0 : Fp8E4m3.encode(x / absMax * Fp8E4m3.MAX);
+    }
+
+    private float reference(MemorySegment region, int d) {
+        return Float.float16ToFloat(region.get(SHORT, kReference + 2L * d));
     }
 
     @Override
@@ -72,6 +99,9 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
         assert slot >= 0 && slot < blockSize : slot;
         dequantize(region, (long) slot * headDim, region.get(FLOAT, kScales + 4L * slot), k, kOffset);
         dequantize(region, vBase + (long) slot * headDim, region.get(FLOAT, vScales + 4L * slot), v, vOffset);
+        for (int d = 0; d < headDim; d++) {
+            k[kOffset + d] += reference(region, d);
+        }
     }
 
     private void dequantize(MemorySegment region, long row, float scale, float[] x, int offset) {
@@ -87,6 +117,11 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
         assert region.byteSize() >= bytesPerHeadBlock();
         int bound = headDim - headDim % E;
         long rowBytes = headDim;
+        // q·r, the same for every slot: score = scale × (q·r + s[t] × q·code[t]).
+        float offset = 0f;
+        for (int d = 0; d < headDim; d++) {
+            offset += q[qOffset + d] * reference(region, d);
+        }
         int t = 0;
         // Two slots share each q load and give two independent FMA chains; the decoding supplies the rest of
         // the parallelism. More decodings in one method (four slots, or two where a byte chunk feeds two float
@@ -112,8 +147,8 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
                 s1 += qd * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r1 + d));
             }
             long sc = kScales + 4L * t;
-            scores[scoresOffset + t] = scale * region.get(FLOAT, sc) * s0;
-            scores[scoresOffset + t + 1] = scale * region.get(FLOAT, sc + 4) * s1;
+            scores[scoresOffset + t] = scale * (offset + region.get(FLOAT, sc) * s0);
+            scores[scoresOffset + t + 1] = scale * (offset + region.get(FLOAT, sc + 4) * s1);
         }
         for (; t < numSlots; t++) {
             long r = t * rowBytes;
@@ -130,7 +165,7 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
             for (; d < headDim; d++) {
                 s += q[qOffset + d] * Fp8E4m3.decode(region.get(ValueLayout.JAVA_BYTE, r + d));
             }
-            scores[scoresOffset + t] = scale * region.get(FLOAT, kScales + 4L * t) * s;
+            scores[scoresOffset + t] = scale * (offset + region.get(FLOAT, kScales + 4L * t) * s);
         }
     }
 

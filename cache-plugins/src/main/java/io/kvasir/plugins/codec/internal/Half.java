@@ -41,6 +41,16 @@ public final class Half {
         return h;
     }
 
+    /** The largest half {@code <= value}, saturated to ±{@link #MAX} (so below -65504 it is -65504, not below). */
+    public static short floorSaturated(float value) {
+        short h = saturate(value);
+        if (Float.float16ToFloat(h) > value && h != (short) (MAX_BITS | 0x8000)) {
+            // Toward -infinity: a positive half's bits go down, a negative one's (sign bit set, -0 included) go up.
+            h = (short) (value > 0 ? h - 1 : h + 1);
+        }
+        return h;
+    }
+
     /**
      * The half at lane bits of {@code halves} as floats; lanes holding infinity or NaN decode to garbage.
      * Each helper stays under C2's 35-byte always-inline size: one that fails to inline returns a boxed

@@ -3,10 +3,10 @@ package io.kvasir.plugins.codec.internal;
 import static io.kvasir.plugins.codec.internal.Lanes.B;
 import static io.kvasir.plugins.codec.internal.Lanes.E;
 import static io.kvasir.plugins.codec.internal.Lanes.F;
-import static io.kvasir.plugins.codec.internal.Lanes.FLOAT;
 import static io.kvasir.plugins.codec.internal.Lanes.L;
 import static io.kvasir.plugins.codec.internal.Lanes.LE;
 import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
+import static io.kvasir.plugins.codec.internal.Lanes.SHORT;
 import static io.kvasir.plugins.codec.internal.Lanes.signedBytes;
 
 import java.lang.foreign.MemorySegment;
@@ -15,24 +15,42 @@ import java.lang.foreign.ValueLayout;
 import io.kvasir.api.plugin.KvBlockLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
- * Symmetric int8 per token and head: each K and V vector is stored as {@code round(x / s)} in [-127, 127]
- * with its own f32 scale {@code s = absmax / 127}, so the error of every element is at most {@code s / 2}.
+ * int8 with per-channel parameters over the block, as KIVI (Liu et al., 2024) quantises keys: keys have outlier
+ * channels and channels with an offset, so each key channel gets its own minimum and scale (asymmetric, 256
+ * levels), and each value channel its own scale (symmetric, [-127, 127]). Per-token scales spend the levels on
+ * the largest channel of each vector; per-channel parameters fit every channel's own range.
  *
- * <p>Region: K codes (slot-major rows of {@code headDim} bytes), V codes, K scales, V scales;
- * {@code 2 × blockSize × (headDim + 4)} bytes.
+ * <p>Per-channel parameters need the block's range, which grows as the block fills. Instead of staging, each
+ * channel keeps a <em>covered range</em> that only widens: a new token inside it is quantised at once; one outside
+ * it widens the range to include the token and re-quantises that channel's earlier codes to the new grid (one
+ * extra rounding, at most half a new step, each time the range widens). Scales are stored in one byte
+ * ({@link ScaleByte}, rounded up) and key minimums in f16 (rounded down), so the covered range always contains
+ * every value written. Slot 0 starts a fresh range, so a reused region needs no reset.
  *
- * <p>Invariants: codes are in [-127, 127]; scales are finite and {@code >= 0}.
+ * <p>Region ({@code B = blockSize}, {@code D = headDim}), {@code 2·B·D + 4·D} bytes:
+ * <ul>
+ *   <li>K codes, channel-major: channel {@code d}, token {@code t} at {@code d·B + t}, stored as
+ *       {@code code - 128} (signed), {@code K ≈ min[d] + scale[d] × code}, code in [0, 255]. A channel's codes
+ *       lie along the tokens, so {@link #keyScores} computes a vector of tokens' scores per channel.</li>
+ *   <li>V codes, slot-major rows of {@code D} signed bytes in [-127, 127], {@code V ≈ scale[d] × code}.</li>
+ *   <li>K minimums (f16, per channel), K scales ({@link ScaleByte}, per channel), V scales (likewise).</li>
+ * </ul>
+ *
+ * <p>Invariants: every written key lies in {@code [min, min + 255·scale]} of its channel and every written value
+ * in {@code [-127·scale, 127·scale]}, up to the saturation of f16 minimums (±65504) and scales (61440).
  */
 public final class Int8Layout implements KvBlockLayout {
 
-    private static final float MAX_CODE = 127f;
+    private static final int KEY_LEVELS = 255;
+    private static final int KEY_OFFSET = 128;
+    private static final int VALUE_MAX = 127;
 
     private final int blockSize;
     private final int headDim;
     private final long vBase;
+    private final long kMins;
     private final long kScales;
     private final long vScales;
 
@@ -41,114 +59,198 @@ public final class Int8Layout implements KvBlockLayout {
         this.blockSize = blockSize;
         this.headDim = headDim;
         this.vBase = (long) blockSize * headDim;
-        this.kScales = 2 * vBase;
-        this.vScales = kScales + 4L * blockSize;
+        this.kMins = 2 * vBase;
+        this.kScales = kMins + 2L * headDim;
+        this.vScales = kScales + headDim;
     }
 
     @Override
     public long bytesPerHeadBlock() {
-        return vScales + 4L * blockSize;
+        return vScales + headDim;
     }
 
     @Override
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
-        quantize(region, (long) slot * headDim, kScales + 4L * slot, k, kOffset);
-        quantize(region, vBase + (long) slot * headDim, vScales + 4L * slot, v, vOffset);
+        for (int d = 0; d < headDim; d++) {
+            writeKey(region, slot, d, k[kOffset + d]);
+            writeValue(region, slot, d, v[vOffset + d]);
+        }
     }
 
-    private void quantize(MemorySegment region, long row, long scaleAt, float[] x, int offset) {
-        float absMax = Shapes.absMax(x, offset, headDim);
-        region.set(FLOAT, scaleAt, absMax / MAX_CODE);
-        // Dividing by absMax (not multiplying by 127 / absMax) stays finite for subnormal absMax.
-        for (int d = 0; d < headDim; d++) {
-            int code = absMax == 0f ? 0 : Math.round(x[offset + d] / absMax * MAX_CODE);
-            region.set(ValueLayout.JAVA_BYTE, row + d, (byte) code);
+    private void writeKey(MemorySegment region, int slot, int d, float x) {
+        long row = (long) d * blockSize;
+        float min;
+        float scale;
+        if (slot == 0) {
+            short minBits = Half.floorSaturated(x);
+            min = Float.float16ToFloat(minBits);
+            // Below -65504 the minimum saturates and the key clips to it.
+            scale = setScale(region, kScales + d, Math.max(0f, x - min) / KEY_LEVELS);
+            region.set(SHORT, kMins + 2L * d, minBits);
+        } else {
+            min = Float.float16ToFloat(region.get(SHORT, kMins + 2L * d));
+            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, kScales + d));
+            float max = min + KEY_LEVELS * scale;
+            if (x < min || x > max) {
+                short newMinBits = x < min ? Half.floorSaturated(x) : Half.floorSaturated(min);
+                float newMin = Float.float16ToFloat(newMinBits);
+                float newScale = setScale(region, kScales + d, (Math.max(max, x) - newMin) / KEY_LEVELS);
+                for (int t = 0; t < slot; t++) {
+                    float old = min + scale * (region.get(ValueLayout.JAVA_BYTE, row + t) + KEY_OFFSET);
+                    region.set(ValueLayout.JAVA_BYTE, row + t, (byte) (keyCode(old, newMin, newScale) - KEY_OFFSET));
+                }
+                region.set(SHORT, kMins + 2L * d, newMinBits);
+                min = newMin;
+                scale = newScale;
+            }
         }
+        region.set(ValueLayout.JAVA_BYTE, row + slot, (byte) (keyCode(x, min, scale) - KEY_OFFSET));
+    }
+
+    private static int keyCode(float x, float min, float scale) {
+        return scale == 0f ? 0 : Math.clamp(Math.round((x - min) / scale), 0, KEY_LEVELS);
+    }
+
+    private void writeValue(MemorySegment region, int slot, int d, float x) {
+        float scale;
+        if (slot == 0) {
+            scale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
+        } else {
+            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d));
+            if (Math.abs(x) > VALUE_MAX * scale) {
+                float newScale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
+                for (int t = 0; t < slot; t++) {
+                    long at = vBase + (long) t * headDim + d;
+                    region.set(ValueLayout.JAVA_BYTE, at, (byte) valueCode(scale * region.get(ValueLayout.JAVA_BYTE, at), newScale));
+                }
+                scale = newScale;
+            }
+        }
+        region.set(ValueLayout.JAVA_BYTE, vBase + (long) slot * headDim + d, (byte) valueCode(x, scale));
+    }
+
+    private static int valueCode(float x, float scale) {
+        return scale == 0f ? 0 : Math.clamp(Math.round(x / scale), -VALUE_MAX, VALUE_MAX);
+    }
+
+    /** Stores the smallest scale byte {@code >= scale} (saturated) and returns its value. */
+    private static float setScale(MemorySegment region, long at, float scale) {
+        byte code = ScaleByte.ceil(Math.min(scale, ScaleByte.MAX));
+        region.set(ValueLayout.JAVA_BYTE, at, code);
+        return ScaleByte.decode(code);
     }
 
     @Override
     public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
-        dequantize(region, (long) slot * headDim, region.get(FLOAT, kScales + 4L * slot), k, kOffset);
-        dequantize(region, vBase + (long) slot * headDim, region.get(FLOAT, vScales + 4L * slot), v, vOffset);
-    }
-
-    private void dequantize(MemorySegment region, long row, float scale, float[] x, int offset) {
         for (int d = 0; d < headDim; d++) {
-            x[offset + d] = region.get(ValueLayout.JAVA_BYTE, row + d) * scale;
+            k[kOffset + d] = keyMin(region, d) + keyScale(region, d)
+                    * (region.get(ValueLayout.JAVA_BYTE, (long) d * blockSize + slot) + KEY_OFFSET);
+            v[vOffset + d] = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d))
+                    * region.get(ValueLayout.JAVA_BYTE, vBase + (long) slot * headDim + d);
         }
     }
 
+    private float keyMin(MemorySegment region, int d) {
+        return Float.float16ToFloat(region.get(SHORT, kMins + 2L * d));
+    }
+
+    private float keyScale(MemorySegment region, int d) {
+        return ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, kScales + d));
+    }
+
+    /**
+     * {@code score[t] = scale × (Σ_d q[d]·(min[d] + 128·s[d]) + Σ_d q[d]·s[d]·stored[d][t])}: the first sum is the
+     * same for every token, the second runs along the tokens, one vector of tokens per channel.
+     */
     @Override
     public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
             int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
-        int bound = headDim - headDim % E;
-        long rowBytes = headDim;
-        int t = 0;
-        // Four slots share each q load and give four independent FMA chains. Where a byte chunk feeds two float
-        // vectors, eight conversions make the method too large for C2 to inline them all (it would box), so
-        // those machines take the one-slot loop.
-        for (; PARTS == 1 && t + 4 <= numSlots; t += 4) {
-            long r0 = t * rowBytes;
-            long r1 = r0 + rowBytes;
-            long r2 = r1 + rowBytes;
-            long r3 = r2 + rowBytes;
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
-            int d = 0;
-            for (; d < bound; d += E) {
-                ByteVector b0 = ByteVector.fromMemorySegment(B, region, r0 + d, LE);
-                ByteVector b1 = ByteVector.fromMemorySegment(B, region, r1 + d, LE);
-                ByteVector b2 = ByteVector.fromMemorySegment(B, region, r2 + d, LE);
-                ByteVector b3 = ByteVector.fromMemorySegment(B, region, r3 + d, LE);
-                FloatVector qv = FloatVector.fromArray(F, q, qOffset + d);
-                a0 = signedBytes(b0, 0).fma(qv, a0);
-                a1 = signedBytes(b1, 0).fma(qv, a1);
-                a2 = signedBytes(b2, 0).fma(qv, a2);
-                a3 = signedBytes(b3, 0).fma(qv, a3);
-            }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; d < headDim; d++) {
-                float qd = q[qOffset + d];
-                s0 += qd * region.get(ValueLayout.JAVA_BYTE, r0 + d);
-                s1 += qd * region.get(ValueLayout.JAVA_BYTE, r1 + d);
-                s2 += qd * region.get(ValueLayout.JAVA_BYTE, r2 + d);
-                s3 += qd * region.get(ValueLayout.JAVA_BYTE, r3 + d);
-            }
-            long sc = kScales + 4L * t;
-            scores[scoresOffset + t] = scale * region.get(FLOAT, sc) * s0;
-            scores[scoresOffset + t + 1] = scale * region.get(FLOAT, sc + 4) * s1;
-            scores[scoresOffset + t + 2] = scale * region.get(FLOAT, sc + 8) * s2;
-            scores[scoresOffset + t + 3] = scale * region.get(FLOAT, sc + 12) * s3;
+        if (numSlots == 0) {
+            return;
         }
-        for (; t < numSlots; t++) {
-            long r = t * rowBytes;
-            FloatVector a = FloatVector.zero(F);
+        float offset = 0f;
+        for (int d = 0; d < headDim; d++) {
+            offset += q[qOffset + d] * (keyMin(region, d) + KEY_OFFSET * keyScale(region, d));
+        }
+        // Four channels per pass give four FMA chains; where a byte chunk feeds two float vectors, eight
+        // conversions would push the method past C2's inlining cutoff (boxing), so those take one channel.
+        int bound4 = PARTS == 1 ? headDim & ~3 : 0;
+        long stride = blockSize;
+        int t0 = 0;
+        // Blocks of two or more chunks (16-token blocks below 512-bit vectors): two chunks per pass over the
+        // channels, so each channel's coefficient is computed once for both; two channels give four FMA chains.
+        for (; PARTS == 1 && t0 + E < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
+            FloatVector x0 = FloatVector.zero(F);
+            FloatVector x1 = FloatVector.zero(F);
+            FloatVector y0 = FloatVector.zero(F);
+            FloatVector y1 = FloatVector.zero(F);
             int d = 0;
-            for (; d < bound; d += E) {
-                ByteVector b = ByteVector.fromMemorySegment(B, region, r + d, LE);
-                a = signedBytes(b, 0).fma(FloatVector.fromArray(F, q, qOffset + d), a);
+            for (; d + 2 <= headDim; d += 2) {
+                long at = d * stride + t0;
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d));
+                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + d + 1] * keyScale(region, d + 1));
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0).fma(c0, x0);
+                y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
+                x1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stride, LE), 0).fma(c1, x1);
+                y1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stride + E, LE), 0).fma(c1, y1);
+            }
+            if (d < headDim) {
+                long at = d * stride + t0;
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d));
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0).fma(c0, x0);
+                y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
+            }
+            x0.add(x1).add(offset).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
+            y0.add(y1).add(offset).mul(scale)
+                    .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+        }
+        for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
+            FloatVector x0 = FloatVector.zero(F);
+            FloatVector x1 = FloatVector.zero(F);
+            FloatVector x2 = FloatVector.zero(F);
+            FloatVector x3 = FloatVector.zero(F);
+            FloatVector y0 = FloatVector.zero(F);
+            int d = 0;
+            for (; d < bound4; d += 4) {
+                long at = d * stride + t0;
+                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d)), x0);
+                x1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + d + 1] * keyScale(region, d + 1)), x1);
+                x2 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 2 * stride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + d + 2] * keyScale(region, d + 2)), x2);
+                x3 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 3 * stride, LE), 0)
+                        .fma(FloatVector.broadcast(F, q[qOffset + d + 3] * keyScale(region, d + 3)), x3);
+            }
+            for (; d < headDim; d++) {
+                ByteVector b0 = ByteVector.fromMemorySegment(B, region, d * stride + t0, LE);
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + d] * keyScale(region, d));
+                x0 = signedBytes(b0, 0).fma(c0, x0);
                 if (PARTS == 2) {
-                    a = signedBytes(b, 1).fma(FloatVector.fromArray(F, q, qOffset + d + L), a);
+                    y0 = signedBytes(b0, 1).fma(c0, y0);
                 }
             }
-            float s = a.reduceLanes(VectorOperators.ADD);
-            for (; d < headDim; d++) {
-                s += q[qOffset + d] * region.get(ValueLayout.JAVA_BYTE, r + d);
+            x0.add(x1).add(x2.add(x3)).add(offset).mul(scale)
+                    .intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
+            if (PARTS == 2) {
+                y0.add(offset).mul(scale).intoArray(scores, scoresOffset + t0 + L, F.indexInRange(t0 + L, numSlots));
             }
-            scores[scoresOffset + t] = scale * region.get(FLOAT, kScales + 4L * t) * s;
+        }
+        for (int t = t0; t < numSlots; t++) {
+            float s = offset;
+            for (int d = 0; d < headDim; d++) {
+                s += q[qOffset + d] * keyScale(region, d) * region.get(ValueLayout.JAVA_BYTE, d * stride + t);
+            }
+            scores[scoresOffset + t] = scale * s;
         }
     }
 
+    /** {@code out[d] += scale[d] × Σ_t w[t]·code[t][d]}: the codes are summed first, the scale applied once. */
     @Override
     public void accumulateValues(MemorySegment region, int numSlots, float[] weights, int weightsOffset, float[] out,
             int outOffset) {
@@ -159,13 +261,13 @@ public final class Int8Layout implements KvBlockLayout {
         int d = 0;
         // Two chunks per pass: two (or four) independent FMA chains while the codes convert.
         for (; d < bound2; d += 2 * E) {
-            FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
-            FloatVector a1 = FloatVector.fromArray(F, out, outOffset + d + E);
-            FloatVector a2 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + L) : null;
-            FloatVector a3 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + E + L) : null;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
             long off = vBase + d;
             for (int t = 0; t < numSlots; t++) {
-                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t));
+                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t]);
                 long r = off + t * rowBytes;
                 ByteVector b0 = ByteVector.fromMemorySegment(B, region, r, LE);
                 ByteVector b1 = ByteVector.fromMemorySegment(B, region, r + E, LE);
@@ -176,39 +278,41 @@ public final class Int8Layout implements KvBlockLayout {
                     a3 = signedBytes(b1, 1).fma(w, a3);
                 }
             }
-            a0.intoArray(out, outOffset + d);
-            a1.intoArray(out, outOffset + d + E);
-            if (PARTS == 2) {
-                a2.intoArray(out, outOffset + d + L);
-                a3.intoArray(out, outOffset + d + E + L);
-            }
+            addScaled(region, d, a0, a2, out, outOffset);
+            addScaled(region, d + E, a1, a3, out, outOffset);
         }
         if (d + E <= headDim) {
-            FloatVector a0 = FloatVector.fromArray(F, out, outOffset + d);
-            FloatVector a2 = PARTS == 2 ? FloatVector.fromArray(F, out, outOffset + d + L) : null;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
             long off = vBase + d;
             for (int t = 0; t < numSlots; t++) {
-                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t));
+                FloatVector w = FloatVector.broadcast(F, weights[weightsOffset + t]);
                 ByteVector b0 = ByteVector.fromMemorySegment(B, region, off + t * rowBytes, LE);
                 a0 = signedBytes(b0, 0).fma(w, a0);
                 if (PARTS == 2) {
                     a2 = signedBytes(b0, 1).fma(w, a2);
                 }
             }
-            a0.intoArray(out, outOffset + d);
-            if (PARTS == 2) {
-                a2.intoArray(out, outOffset + d + L);
-            }
+            addScaled(region, d, a0, a2, out, outOffset);
             d += E;
         }
         for (; d < headDim; d++) {
-            float s = out[outOffset + d];
+            float s = 0f;
             long off = vBase + d;
             for (int t = 0; t < numSlots; t++) {
-                s += weights[weightsOffset + t] * region.get(FLOAT, vScales + 4L * t)
-                        * region.get(ValueLayout.JAVA_BYTE, off + t * rowBytes);
+                s += weights[weightsOffset + t] * region.get(ValueLayout.JAVA_BYTE, off + t * rowBytes);
             }
-            out[outOffset + d] = s;
+            out[outOffset + d] += ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d)) * s;
+        }
+    }
+
+    /** {@code out[d .. d+E) += scales[d .. d+E) × sums}, the sums of one byte chunk ({@code high} unused if PARTS is 1). */
+    private void addScaled(MemorySegment region, int d, FloatVector low, FloatVector high, float[] out, int outOffset) {
+        ByteVector scales = ByteVector.fromMemorySegment(B, region, vScales + d, LE);
+        int at = outOffset + d;
+        low.fma(ScaleByte.toFloats(scales, 0), FloatVector.fromArray(F, out, at)).intoArray(out, at);
+        if (PARTS == 2) {
+            high.fma(ScaleByte.toFloats(scales, 1), FloatVector.fromArray(F, out, at + L)).intoArray(out, at + L);
         }
     }
 }

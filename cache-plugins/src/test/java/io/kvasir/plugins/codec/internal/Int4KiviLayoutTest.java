@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,13 +22,6 @@ class Int4KiviLayoutTest {
         return x;
     }
 
-    private static MemorySegment garbage(Arena arena, long bytes, SplittableRandom random) {
-        MemorySegment region = arena.allocate(bytes, 64);
-        for (long i = 0; i < bytes; i++) {
-            region.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt());
-        }
-        return region;
-    }
 
     @ParameterizedTest(name = "block {0} head {1}")
     // Small blocks shift the staging area up (a quantised pair outgrows two staged channels); the write path
@@ -42,7 +34,7 @@ class Int4KiviLayoutTest {
         float[][] k = random(random, blockSize, headDim, 3);
         float[][] v = random(random, blockSize, headDim, 1);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment region = garbage(arena, layout.bytesPerHeadBlock(), random);
+            MemorySegment region = GarbageRegion.of(arena, layout.bytesPerHeadBlock(), random);
             float[][] staged = new float[blockSize][headDim];
             float[] ignored = new float[headDim];
             for (int t = 0; t < blockSize - 1; t++) {
@@ -83,7 +75,7 @@ class Int4KiviLayoutTest {
         float[][] first = random(random, blockSize, headDim, 100);
         float[][] second = random(random, blockSize, headDim, 0.01);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment region = garbage(arena, layout.bytesPerHeadBlock(), random);
+            MemorySegment region = GarbageRegion.of(arena, layout.bytesPerHeadBlock(), random);
             for (int t = 0; t < blockSize; t++) {
                 layout.write(region, t, first[t], 0, first[t], 0);
             }
