@@ -6,7 +6,8 @@
 #   ops/scripts/fairness.sh [loadgen fairness options, e.g. --duration 120 --prompt-tokens 64 --output-tokens 32]
 #
 # Environment: KVASIR_PORT (default 18081), VICTIM_RATE (victim requests/s, default 1), FLOOD_USERS (the flooder's
-# closed-loop users, default 32), KVASIR_GATEWAY_ARGS (more `./kvasir serve` arguments, e.g. engine settings).
+# closed-loop users, default 32), FLOOD_CONCURRENT (the flooder's concurrent-request limit, default 16; no per-minute
+# limits), KVASIR_GATEWAY_ARGS (more `./kvasir serve` arguments, e.g. engine settings).
 # The gateway's log goes to ${TMPDIR:-/tmp}/kvasir-fairness-gateway.log. Run it on a quiet machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,11 +21,13 @@ start_gateway "$port" "${TMPDIR:-/tmp}/kvasir-fairness-gateway.log" ${KVASIR_GAT
 
 create_tenant() {
   curl -fsS -u "admin:$KVASIR_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"id\":\"$1\"}" "http://127.0.0.1:$port/admin/api/tenants" |
+    -d "{\"name\":\"$1\",\"id\":\"$1\"$2}" "http://127.0.0.1:$port/admin/api/tenants" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["key"]["secret"])'
 }
-victim_key="$(create_tenant victim)"
-flood_key="$(create_tenant flood)"
+victim_key="$(create_tenant victim "")"
+# The flooder may send as fast as it likes (no per-minute limits) but keeps the default concurrency and queue limits,
+# so it floods the engine rather than spinning on 429s.
+flood_key="$(create_tenant flood ",\"limits\":{\"requests_per_minute\":0,\"tokens_per_minute\":0,\"max_concurrent\":${FLOOD_CONCURRENT:-16},\"max_queued\":64}")"
 
 "$root/kvasir" loadgen fairness --url "http://127.0.0.1:$port" --victim "victim:$victim_key:${VICTIM_RATE:-1}" \
   --flooder "flood:$flood_key:users=${FLOOD_USERS:-32}" "$@"
