@@ -51,24 +51,24 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
         List<List<Integer>> f32 = references("ref-f32", "f32", prompts);
         List<String> f32Texts = streamedTexts("ref-f32", key);
         unload("ref-f32");
-        List<List<Integer>> int8 = references("ref-int8", "int8", prompts);
-        List<String> int8Texts = streamedTexts("ref-int8", key);
-        unload("ref-int8");
-        assertThat(f32).as("the codecs must differ on some prompt, or a mix would not show").isNotEqualTo(int8);
-        assertThat(f32Texts).as("the same over HTTP").isNotEqualTo(int8Texts);
+        List<List<Integer>> int4 = references("ref-int4", "int4-kivi", prompts);
+        List<String> int4Texts = streamedTexts("ref-int4", key);
+        unload("ref-int4");
+        assertThat(f32).as("the codecs must differ on some prompt, or a mix would not show").isNotEqualTo(int4);
+        assertThat(f32Texts).as("the same over HTTP").isNotEqualTo(int4Texts);
 
         load("traffic-1", profile("f32"));
         ModelEngine engine = catalog.find("traffic-1").orElseThrow();
         List<Thread> generators = new ArrayList<>();
         for (int g = 0; g < 2; g++) {
             int generator = g;
-            generators.add(Thread.ofPlatform().name("traffic-" + g).start(() -> generate(engine, generator, prompts, f32, int8)));
+            generators.add(Thread.ofPlatform().name("traffic-" + g).start(() -> generate(engine, generator, prompts, f32, int4)));
         }
-        generators.add(Thread.ofPlatform().name("traffic-http").start(() -> stream(key, f32Texts, int8Texts)));
+        generators.add(Thread.ofPlatform().name("traffic-http").start(() -> stream(key, f32Texts, int4Texts)));
 
-        // Requests on the f32 instance, held open across the change to int8.
+        // Requests on the f32 instance, held open across the change to int4.
         List<Held> onF32 = open(engine, "held-f32", prompts);
-        put(admin(), "traffic-1", 1, profile("int8")).expectStatus().isOk().expectBody()
+        put(admin(), "traffic-1", 1, profile("int4-kivi")).expectStatus().isOk().expectBody()
                 .jsonPath("$.version").isEqualTo(2).jsonPath("$.outcome").isEqualTo("new_instance");
         admin().get().uri("/admin/api/models/traffic-1").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.instances.length()").isEqualTo(2)
@@ -76,23 +76,23 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
                 .jsonPath("$.instances[1].state").isEqualTo("draining")
                 .jsonPath("$.instances[1].runningRequests").value(n -> assertThat((Integer) n).isGreaterThanOrEqualTo(prompts.length));
         for (int p = 0; p < prompts.length; p++) {
-            assertThat(run(engine, "after-" + p, prompts[p])).as("started after the change").isEqualTo(int8.get(p));
+            assertThat(run(engine, "after-" + p, prompts[p])).as("started after the change").isEqualTo(int4.get(p));
         }
         // A live change while the old instance still drains: the draining requests are not touched.
-        put(admin(), "traffic-1", 2, withPlugin(profile("int8"), "scheduling", "vtc", Map.of())).expectStatus().isOk()
+        put(admin(), "traffic-1", 2, withPlugin(profile("int4-kivi"), "scheduling", "vtc", Map.of())).expectStatus().isOk()
                 .expectBody().jsonPath("$.version").isEqualTo(3).jsonPath("$.outcome").isEqualTo("live");
         assertFinishWith(onF32, f32);
         awaitOneInstance("traffic-1");
 
-        // Requests on the int8 instance, held open across the rollback to version 1 (f32).
-        List<Held> onInt8 = open(engine, "held-int8", prompts);
+        // Requests on the int4 instance, held open across the rollback to version 1 (f32).
+        List<Held> onInt8 = open(engine, "held-int4", prompts);
         admin().post().uri("/admin/api/models/traffic-1/profile/rollback").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"version\":1}").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.version").isEqualTo(4).jsonPath("$.outcome").isEqualTo("new_instance");
         for (int p = 0; p < prompts.length; p++) {
             assertThat(run(engine, "rolled-back-" + p, prompts[p])).as("started after the rollback").isEqualTo(f32.get(p));
         }
-        assertFinishWith(onInt8, int8);
+        assertFinishWith(onInt8, int4);
         awaitOneInstance("traffic-1");
 
         stop.set(true);
@@ -161,12 +161,12 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
     }
 
     /** Streams completions of {@code traffic-1} over HTTP back to back until told to stop. */
-    private void stream(String key, List<String> f32, List<String> int8) {
+    private void stream(String key, List<String> f32, List<String> int4) {
         for (int n = 0; !stop.get(); n++) {
             int p = n % TEXTS.length;
             try {
                 String text = streamCompletion("traffic-1", key, TEXTS[p]);
-                if (!text.equals(f32.get(p)) && !text.equals(int8.get(p))) {
+                if (!text.equals(f32.get(p)) && !text.equals(int4.get(p))) {
                     failures.add("stream " + n + " gave '" + text + "', neither codec's text");
                 }
                 numStreamed.incrementAndGet();
@@ -181,7 +181,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
     }
 
     /** Submits requests back to back until told to stop; each must be one codec's output, complete. */
-    private void generate(ModelEngine engine, int generator, int[][] prompts, List<List<Integer>> f32, List<List<Integer>> int8) {
+    private void generate(ModelEngine engine, int generator, int[][] prompts, List<List<Integer>> f32, List<List<Integer>> int4) {
         for (int n = 0; !stop.get(); n++) {
             int p = (generator + n) % prompts.length;
             String id = "gen-" + generator + "-" + n;
@@ -190,7 +190,7 @@ class ProfileApplyUnderTrafficApiTest extends AdminApiTestBase {
                         .block(TIMEOUT);
                 List<Integer> tokens = tokens(events);
                 FinishReason finish = ((GenerationEvent.Finished) events.getLast()).result().finishReason();
-                if (finish != FinishReason.LENGTH || (!tokens.equals(f32.get(p)) && !tokens.equals(int8.get(p)))) {
+                if (finish != FinishReason.LENGTH || (!tokens.equals(f32.get(p)) && !tokens.equals(int4.get(p)))) {
                     failures.add(id + " ended " + finish + " with " + tokens + ", neither codec's output");
                 }
                 numServed.incrementAndGet();

@@ -28,12 +28,12 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
 /**
- * The issue's test (RELIABILITY.md item 23): a model's KV codec switches between f32 and int8 ten times while
+ * The issue's test (RELIABILITY.md item 23): a model's KV codec switches between f32 and int4-kivi ten times while
  * generators keep submitting greedy requests through the {@link ModelEngine} interface. No request fails; each
  * response equals the reference engine's output for its prompt and codec; afterwards one instance is left and
  * the KV memory is one instance's worth.
  *
- * <p>What can be asserted exactly: a request is known to run on the f32 (or int8) instance when no switch
+ * <p>What can be asserted exactly: a request is known to run on the f32 (or int4) instance when no switch
  * happened between reading the switch counter before submitting and after the deployment picked the instance
  * (the counter is odd while an apply runs). Such a request must equal the reference of that codec, token for
  * token. A request that overlapped a switch must equal one of the two references (it ran wholly on one
@@ -57,7 +57,7 @@ class CodecSwitchUnderTrafficTest {
 
     /** The codec of the instance current in a stable (even) switch-counter value. */
     private static String codecAt(long epoch) {
-        return (epoch / 2) % 2 == 0 ? "f32" : "int8";
+        return (epoch / 2) % 2 == 0 ? "f32" : "int4-kivi";
     }
 
     @Test
@@ -80,13 +80,13 @@ class CodecSwitchUnderTrafficTest {
             prompts[p] = deployment.tokenize(PROMPTS[p], true);
         }
         Map<String, List<Generation>> references = Map.of("f32", references(launcher, "f32", prompts),
-                "int8", references(launcher, "int8", prompts));
+                "int4-kivi", references(launcher, "int4-kivi", prompts));
         long oneInstanceF32 = launched.getFirst().engine().kvMemoryBytes();
         boolean codecsDiffer = false;
         for (int p = 0; p < prompts.length; p++) {
-            codecsDiffer |= !references.get("f32").get(p).tokens().equals(references.get("int8").get(p).tokens());
+            codecsDiffer |= !references.get("f32").get(p).tokens().equals(references.get("int4-kivi").get(p).tokens());
         }
-        assertThat(codecsDiffer).as("int8 and f32 must give different text for some prompt, or the test shows nothing").isTrue();
+        assertThat(codecsDiffer).as("int4-kivi and f32 must give different text for some prompt, or the test shows nothing").isTrue();
 
         List<Thread> generators = new ArrayList<>();
         for (int g = 0; g < NUM_GENERATORS; g++) {
@@ -126,7 +126,7 @@ class CodecSwitchUnderTrafficTest {
 
         assertThat(failures).isEmpty();
         assertThat(exactByCodec.get("f32").get()).isPositive();
-        assertThat(exactByCodec.get("int8").get()).isPositive();
+        assertThat(exactByCodec.get("int4-kivi").get()).isPositive();
         // Ten switches from f32 end on f32: one instance, one instance's worth of KV memory.
         assertThat(deployment.instances()).singleElement()
                 .satisfies(i -> assertThat(i.kvMemoryBytes()).isEqualTo(oneInstanceF32));
@@ -167,10 +167,10 @@ class CodecSwitchUnderTrafficTest {
                         .collectList().block(java.time.Duration.ofSeconds(120));
                 Generation generation = Generation.of(events);
                 List<Integer> f32 = references.get("f32").get(p).tokens();
-                List<Integer> int8 = references.get("int8").get(p).tokens();
+                List<Integer> int4 = references.get("int4-kivi").get(p).tokens();
                 if (before == picked[0] && before % 2 == 0) {
                     String codec = codecAt(before);
-                    List<Integer> expected = codec.equals("f32") ? f32 : int8;
+                    List<Integer> expected = codec.equals("f32") ? f32 : int4;
                     if (!generation.tokens().equals(expected) || generation.finish() != FinishReason.LENGTH) {
                         failures.add(id + " on " + codec + ": " + generation + ", expected " + expected);
                     }
@@ -178,7 +178,7 @@ class CodecSwitchUnderTrafficTest {
                     exactByCodec.computeIfAbsent(codec, c -> new AtomicInteger()).incrementAndGet();
                 } else {
                     numOverlapping.incrementAndGet();
-                    if (!generation.tokens().equals(f32) && !generation.tokens().equals(int8)) {
+                    if (!generation.tokens().equals(f32) && !generation.tokens().equals(int4)) {
                         failures.add(id + " across a switch matches neither codec: " + generation);
                     }
                 }
