@@ -69,8 +69,10 @@ class CancellationTest extends GatewayTestBase {
                 "the engine cancels the request");
         EngineStats after = probe.stats();
         assertThat(probe.stepsAtCancel()).as("the gateway cancelled the engine request").isNotNegative();
-        // the step running when the cancel arrived may finish, and one may start in the same instant; then it is gone
-        assertThat(after.numSteps() - probe.stepsAtCancel()).isLessThanOrEqualTo(2);
+        // The probe notes the step count when the gateway cancels; the cancel then crosses a thread to the engine
+        // loop, which drops the request at its next step. With native kernels a tiny step takes well under a
+        // millisecond, so a few steps may pass on a loaded machine; a request that kept running would take hundreds.
+        assertThat(after.numSteps() - probe.stepsAtCancel()).isLessThanOrEqualTo(20);
         assertThat(after.numRunning() + after.numWaiting()).isZero();
         assertThat(after.numBlocksHeldByRequests()).isZero();
         assertThat(after.numFreeBlocks() + after.numCachedBlocks()).isEqualTo(after.numBlocks());
