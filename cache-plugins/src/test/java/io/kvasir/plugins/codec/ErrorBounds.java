@@ -64,7 +64,7 @@ final class ErrorBounds {
      * time by at most half a step, and no step exceeds the final one. The final step is the covered range over 255
      * (keys: [min, max] of the channel, its f16 minimum rounded down) or absmax over 127 (values), rounded up to a
      * {@code ScaleByte} (12.5%); a key range widens from the covered one, so each widening may add that rounding
-     * again, compounded. Loose on purpose: {@code Int8CodecTest} checks the typical error.
+     * again, compounded. Loose on purpose: {@code Int8LayoutTest} checks the typical error.
      */
     static double int8ChannelBound(float[][] vectors, int numWritten, int channel, boolean asymmetric) {
         double min = Double.POSITIVE_INFINITY;
