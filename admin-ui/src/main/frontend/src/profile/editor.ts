@@ -19,7 +19,7 @@ export const PROFILE_FIELDS: readonly SchemaField[] = [
   scalar('backend', 'enum', 'cpu', null, null, '', 'Where the model runs.', ['cpu']),
   scalar('kvCacheBytes', 'bytes', 256 * 1024 * 1024, 1, null, 'bytes', 'KV memory of one engine instance, e.g. 256MiB.'),
   scalar('blockSize', 'int', 16, 1, 1024, 'tokens', 'Tokens per KV block.'),
-  scalar('maxBatchTokens', 'int', 512, 1, null, 'tokens', 'The token budget of one engine step.'),
+  scalar('maxBatchTokens', 'int', 256, 1, null, 'tokens', 'The token budget of one engine step.'),
   scalar('maxRunningRequests', 'int', 32, 1, null, 'requests', 'Requests running at once.'),
   scalar('maxWaitingRequests', 'int', 256, 0, null, 'requests', 'Requests queued in the engine before it answers "overloaded".'),
   scalar('threads', 'int', 0, 0, 1024, 'threads', 'Kernel worker threads; 0: all cores.'),

@@ -50,11 +50,19 @@ public record EngineConfig(int numThreads, int blockSize, long kvCacheBytes, int
     }
 
     /**
-     * Defaults: all available cores, 16-token blocks, 256 MiB of KV, 512-token steps, 16 running, 1024 waiting,
+     * The default token budget of one step. A step's duration grows with its tokens, and a request that arrives
+     * during a step waits for it and then shares the next one: on two CPU cores a 512-token budget let a
+     * flooding tenant's prompt chunks double another tenant's TTFT p99 (2.03×, docs/benchmarks.md), 256 kept
+     * it at 1.70× (median of 3) while the flooder got as many tokens per second.
+     */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 256;
+
+    /**
+     * Defaults: all available cores, 16-token blocks, 256 MiB of KV, {@value #DEFAULT_MAX_BATCH_TOKENS}-token steps, 16 running, 1024 waiting,
      * plugin calls bounded at 5 s and forward passes at 10 min.
      */
     public static EngineConfig defaults() {
-        return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, 512, 16, 1024, 0,
+        return new EngineConfig(Runtime.getRuntime().availableProcessors(), 16, 256L << 20, DEFAULT_MAX_BATCH_TOKENS, 16, 1024, 0,
                 CacheProfile.defaults(), DEFAULT_PLUGIN_TIMEOUT, DEFAULT_FORWARD_TIMEOUT, KernelChoice.configured());
     }
 

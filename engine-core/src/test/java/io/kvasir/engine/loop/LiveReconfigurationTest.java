@@ -58,7 +58,7 @@ class LiveReconfigurationTest {
             first.held.await(30, TimeUnit.SECONDS);
             // The loop is inside a step (held in the listener), so the change cannot be installed yet.
             LiveConfig newest = new LiveConfig(StrategyChoice.of("test-newest"), StrategyChoice.of("none"),
-                    StrategyChoice.of("recompute"), 512, 1, 1024);
+                    StrategyChoice.of("recompute"), EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 1, 1024);
             CompletableFuture<LiveConfig> installed = engine.reconfigure(newest);
             assertThat(installed).isNotDone();
             assertThat(live(engine).scheduling().name()).isEqualTo("fcfs");
@@ -97,7 +97,7 @@ class LiveReconfigurationTest {
             started.held.await(30, TimeUnit.SECONDS);
             LiveConfig streaming = new LiveConfig(StrategyChoice.of("fcfs"),
                     StrategyChoice.of("streaming", Map.of("budget_tokens", 48, "evict_chunk", 16)),
-                    StrategyChoice.of("recompute"), 512, 16, 1024);
+                    StrategyChoice.of("recompute"), EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 16, 1024);
             CompletableFuture<LiveConfig> installed = engine.reconfigure(streaming);
             started.release.countDown();
             installed.get(30, TimeUnit.SECONDS);
@@ -119,7 +119,7 @@ class LiveReconfigurationTest {
     void aLoweredQueueLimitRefusesSubmissionsOnceInstalled() throws Exception {
         try (Engine engine = Engine.start(model, EngineTest.config())) {
             LiveConfig oneAtATime = new LiveConfig(StrategyChoice.of("fcfs"), StrategyChoice.of("none"),
-                    StrategyChoice.of("recompute"), 512, 1, 0);
+                    StrategyChoice.of("recompute"), EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 1, 0);
             engine.reconfigure(oneAtATime).get(30, TimeUnit.SECONDS);
             HeldListener running = new HeldListener(new CopyOnWriteArrayList<>(), "running");
             engine.submit(GenerationRequest.of("running", EngineTest.longPrompt(8), EngineTest.greedy(4)), running);
@@ -141,15 +141,15 @@ class LiveReconfigurationTest {
             StrategyChoice fcfs = StrategyChoice.of("fcfs");
             StrategyChoice none = StrategyChoice.of("none");
             StrategyChoice recompute = StrategyChoice.of("recompute");
-            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(StrategyChoice.of("lottery"), none, recompute, 512, 16, 8)))
+            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(StrategyChoice.of("lottery"), none, recompute, EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 16, 8)))
                     .isInstanceOf(UnknownPluginException.class).hasMessageContaining("lottery").hasMessageContaining("fcfs");
             assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(StrategyChoice.of("vtc", Map.of("input_weight", -1)),
-                    none, recompute, 512, 16, 8))).isInstanceOf(InvalidConfigException.class).hasMessageContaining("input_weight");
+                    none, recompute, EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 16, 8))).isInstanceOf(InvalidConfigException.class).hasMessageContaining("input_weight");
             assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(fcfs, none, recompute, 4096, 16, 8)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("new engine instance");
-            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(fcfs, none, recompute, 512, 17, 8)))
+            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(fcfs, none, recompute, EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 17, 8)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRunningRequests 17");
-            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(fcfs, StrategyChoice.of("streaming"), recompute, 512, 16, 8)))
+            assertThatThrownBy(() -> engine.reconfigure(new LiveConfig(fcfs, StrategyChoice.of("streaming"), recompute, EngineConfig.DEFAULT_MAX_BATCH_TOKENS, 16, 8)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs prefix index 'none'");
             assertThat(live(engine)).isEqualTo(before);
         }

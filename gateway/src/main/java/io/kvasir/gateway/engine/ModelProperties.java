@@ -1,5 +1,6 @@
 package io.kvasir.gateway.engine;
 
+import io.kvasir.engine.loop.EngineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,7 @@ public record ModelProperties(List<Path> modelDirs, List<Model> models) {
      * @param threads worker threads for its forward passes; 0: all available cores
      * @param kvCacheMemory bytes of KV cache (default 256MB)
      * @param blockSize tokens per KV block (default 16)
-     * @param maxBatchTokens the token budget of one engine step (default 512)
+     * @param maxBatchTokens the token budget of one engine step (default 256)
      * @param maxRunningRequests requests decoding at once (default 32)
      * @param maxWaitingRequests requests queued in the engine before it refuses more (default 256)
      * @param contextLength tokens a request may span; 0: the model's own context length
@@ -47,7 +48,7 @@ public record ModelProperties(List<Path> modelDirs, List<Model> models) {
             }
             kvCacheMemory = kvCacheMemory == null ? DataSize.ofMegabytes(256) : kvCacheMemory;
             blockSize = blockSize == 0 ? 16 : blockSize;
-            maxBatchTokens = maxBatchTokens == 0 ? 512 : maxBatchTokens;
+            maxBatchTokens = maxBatchTokens == 0 ? EngineConfig.DEFAULT_MAX_BATCH_TOKENS : maxBatchTokens;
             maxRunningRequests = maxRunningRequests == 0 ? 32 : maxRunningRequests;
             maxWaitingRequests = maxWaitingRequests == 0 ? 256 : maxWaitingRequests;
             scheduling = scheduling == null ? "vtc" : scheduling;

@@ -83,14 +83,14 @@ public record ModelProfile(String modelFile, String backend, CacheProfile plugin
                 maxRunningRequests, maxWaitingRequests);
     }
 
-    /** Builds profiles; starts from the defaults (256 MiB of KV, 16-token blocks, 512-token steps, 32 running, 256 waiting). */
+    /** Builds profiles; starts from the defaults (256 MiB of KV, 16-token blocks, 256-token steps, 32 running, 256 waiting). */
     public static final class Builder {
         private String modelFile;
         private String backend = CPU;
         private CacheProfile plugins = CacheProfile.defaults();
         private long kvCacheBytes = 256L << 20;
         private int blockSize = 16;
-        private int maxBatchTokens = 512;
+        private int maxBatchTokens = EngineConfig.DEFAULT_MAX_BATCH_TOKENS;
         private int maxRunningRequests = 32;
         private int maxWaitingRequests = 256;
         private int threads;

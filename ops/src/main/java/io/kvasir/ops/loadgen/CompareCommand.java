@@ -78,7 +78,7 @@ final class CompareCommand implements Callable<Integer> {
             description = "KV cache of the in-process engine (gateway default: ${DEFAULT-VALUE}).")
     long kvCacheMb;
 
-    @Option(names = "--max-batch-tokens", paramLabel = "N", defaultValue = "512",
+    @Option(names = "--max-batch-tokens", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_BATCH_TOKENS,
             description = "Token budget per engine step (gateway default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
 

@@ -32,7 +32,7 @@ public class KvasirEmbeddedProperties {
     /** Tokens per KV block. */
     private int blockSize = 16;
     /** The token budget of one engine step (prefill chunks plus decode tokens). */
-    private int maxBatchTokens = 512;
+    private int maxBatchTokens = EngineConfig.DEFAULT_MAX_BATCH_TOKENS;
     /** The most requests generating at once. */
     private int maxRunningRequests = 16;
     /** The most requests waiting; beyond it requests are refused (EngineOverloadedException). */
