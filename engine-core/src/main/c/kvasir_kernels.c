@@ -1,7 +1,8 @@
 /*
  * Kvasir's optional native matrix kernels (x86-64, AVX2 + FMA + F16C), reached from Java through FFM
  * (io.kvasir.engine.kernel.NativeKernels). The Java Vector API has no int8 multiply-add; these kernels use
- * AVX2's vpmaddubsw / vpmaddwd on int8-quantised activations, the way llama.cpp does on AVX2.
+ * AVX2's vpmaddubsw / vpmaddwd on int8-quantised activations, the way llama.cpp does on AVX2, and on CPUs with
+ * AVX-512 VNNI (Ice Lake, Sapphire Rapids, Zen 4 and later) vpdpbusd, which does both and the sum in one.
  *
  * No threads here: Java's ParallelExecutor splits the output rows, and each call computes a row range for
  * every activation row. The library itself is compiled without -mavx2 so that kvasir_cpu_supported() runs on
@@ -17,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define KVASIR_ABI_VERSION 1
+#define KVASIR_ABI_VERSION 2
 #define QK 32
 #define Q8_0_BLOCK_BYTES 34
 /* The row-wise tile (small batches): weight rows x activation rows, 12 accumulators of the 16 ymm registers. */
@@ -29,6 +30,15 @@
 #define MIN_INTERLEAVED_BATCH 4
 /* Bytes of one interleaved block: 8 rows x 32 quants, then 8 float scales. */
 #define GROUP_BLOCK_BYTES (GROUP_ROWS * QK + GROUP_ROWS * 4)
+/* The AVX-512 VNNI row-wise tile (batches under 4): 8 weight rows x up to 3 activation rows, each weight row
+ * prefetched ROW_PREFETCH_BLOCKS blocks ahead (single-sequence decode is bound by how fast weights stream in). */
+#define VNNI_TILE_ROWS 8
+#define ROW_PREFETCH_BLOCKS 16
+/* The AVX-512 VNNI tile: 16 interleaved weight rows (one zmm of int32 lanes) x up to 8 activation rows. */
+#define VNNI_ROWS 16
+#define VNNI_BATCH 8
+/* Bytes of one VNNI-interleaved block: 16 rows x 32 quants, 16 float scales, 16 int32 (128 x row sums). */
+#define VNNI_BLOCK_BYTES (VNNI_ROWS * QK + VNNI_ROWS * 4 + VNNI_ROWS * 4)
 
 int kvasir_abi_version(void) {
     return KVASIR_ABI_VERSION;
@@ -40,10 +50,21 @@ int kvasir_cpu_supported(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 }
 
-#define KERNEL __attribute__((target("avx2,fma,f16c")))
+/* 1 when kvasir_cpu_supported() and the CPU and the OS also support AVX-512 F, BW, VL and VNNI
+ * (kvasir_q8_0_matmul_vnni needs them). */
+int kvasir_cpu_vnni(void) {
+    __builtin_cpu_init();
+    return kvasir_cpu_supported() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+}
 
-/* Quantises numRows rows of cols floats (cols % 32 == 0) into int8 quants and one float scale per block. */
-KERNEL void kvasir_quantize_q8(const float *x, int64_t numRows, int64_t cols, int8_t *xq, float *xs) {
+#define KERNEL __attribute__((target("avx2,fma,f16c")))
+#define VNNI_KERNEL __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+/* Quantises numRows rows of cols floats (cols % 32 == 0) into int8 quants and one float scale per block; with
+ * offset, each quant is stored plus 128 (unsigned, as the VNNI tile multiplies them). */
+static inline __attribute__((always_inline)) KERNEL void quantizeRows(const float *x, int64_t numRows, int64_t cols,
+        int8_t *xq, float *xs, const int offset) {
     const __m256 signBit = _mm256_set1_ps(-0.0f);
     const int64_t numBlocks = numRows * (cols / QK);
     for (int64_t blk = 0; blk < numBlocks; blk++) {
@@ -70,8 +91,17 @@ KERNEL void kvasir_quantize_q8(const float *x, int64_t numRows, int64_t cols, in
         /* The packs interleave 128-bit lanes; the permute puts the 32 bytes back in order. */
         __m256i packed = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
         packed = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        if (offset) {
+            packed = _mm256_xor_si256(packed, _mm256_set1_epi8((char) 0x80));
+        }
         _mm256_storeu_si256((__m256i *) (xq + blk * QK), packed);
     }
+}
+
+/* Quantises numRows rows of cols floats (cols % 32 == 0) into int8 quants and one float scale per block (the
+ * format kvasir_q8_0_matmul takes). */
+KERNEL void kvasir_quantize_q8(const float *x, int64_t numRows, int64_t cols, int8_t *xq, float *xs) {
+    quantizeRows(x, numRows, cols, xq, xs, 0);
 }
 
 static inline KERNEL float f16ToF32(const uint8_t *p) {
@@ -133,38 +163,49 @@ static inline __attribute__((always_inline)) KERNEL void tile(const int RM, cons
     }
 }
 
-/* Interleaves weight rows w[0..8) (numRows of them real; the last is repeated to fill the group) for the
- * interleaved tile: for block k, vector j of quants + k*256 holds bytes 4j..4j+3 of row r in its 32-bit lane r,
- * and scales[8k + r] is row r's scale as a float. The 8 x 8 transpose of 32-bit elements costs 24 shuffles per
- * block, repaid over every activation row the group is multiplied with. */
+/* Block k of weight rows w[0..8) (numRows of them real; the last is repeated to fill the group), transposed:
+ * vector j of out holds bytes 4j..4j+3 of row r in its 32-bit lane r, and scales[r] is row r's scale as a
+ * float. The 8 x 8 transpose of 32-bit elements costs 24 shuffles per block, repaid over every activation row
+ * the group is multiplied with. */
+static inline __attribute__((always_inline)) KERNEL void transposeBlock(const uint8_t *w, int64_t rowBytes,
+        int64_t k, int numRows, __m256i out[GROUP_ROWS], float *scales) {
+    __m256i v[GROUP_ROWS];
+    uint16_t halves[GROUP_ROWS];
+    for (int r = 0; r < GROUP_ROWS; r++) {
+        const uint8_t *block = w + (r < numRows ? r : numRows - 1) * rowBytes + k * Q8_0_BLOCK_BYTES;
+        memcpy(&halves[r], block, sizeof halves[r]);
+        v[r] = _mm256_loadu_si256((const __m256i *) (block + 2));
+    }
+    _mm256_storeu_ps(scales, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) halves)));
+    __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+    __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+    __m256i t4 = _mm256_unpacklo_epi32(v[4], v[5]), t5 = _mm256_unpackhi_epi32(v[4], v[5]);
+    __m256i t6 = _mm256_unpacklo_epi32(v[6], v[7]), t7 = _mm256_unpackhi_epi32(v[6], v[7]);
+    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    out[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
+    out[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
+    out[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
+    out[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
+    out[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
+    out[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
+    out[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
+    out[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
+/* Interleaves weight rows w[0..8) (numRows of them real) for the interleaved tile, block after block:
+ * quants + k*256 holds block k's transposed vectors (transposeBlock), scales[8k + r] row r's scale. */
 static KERNEL void interleaveRows(const uint8_t *w, int64_t rowBytes, int64_t numBlocks, int numRows,
         uint8_t *quants, float *scales) {
     for (int64_t k = 0; k < numBlocks; k++) {
-        __m256i v[GROUP_ROWS];
-        uint16_t halves[GROUP_ROWS];
-        for (int r = 0; r < GROUP_ROWS; r++) {
-            const uint8_t *block = w + (r < numRows ? r : numRows - 1) * rowBytes + k * Q8_0_BLOCK_BYTES;
-            memcpy(&halves[r], block, sizeof halves[r]);
-            v[r] = _mm256_loadu_si256((const __m256i *) (block + 2));
-        }
-        _mm256_store_ps(scales + k * GROUP_ROWS, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) halves)));
-        __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
-        __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
-        __m256i t4 = _mm256_unpacklo_epi32(v[4], v[5]), t5 = _mm256_unpackhi_epi32(v[4], v[5]);
-        __m256i t6 = _mm256_unpacklo_epi32(v[6], v[7]), t7 = _mm256_unpackhi_epi32(v[6], v[7]);
-        __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
-        __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
-        __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
-        __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+        __m256i t[GROUP_ROWS];
+        transposeBlock(w, rowBytes, k, numRows, t, scales + k * GROUP_ROWS);
         __m256i *dst = (__m256i *) (quants + k * GROUP_ROWS * QK);
-        _mm256_store_si256(dst + 0, _mm256_permute2x128_si256(u0, u4, 0x20));
-        _mm256_store_si256(dst + 1, _mm256_permute2x128_si256(u1, u5, 0x20));
-        _mm256_store_si256(dst + 2, _mm256_permute2x128_si256(u2, u6, 0x20));
-        _mm256_store_si256(dst + 3, _mm256_permute2x128_si256(u3, u7, 0x20));
-        _mm256_store_si256(dst + 4, _mm256_permute2x128_si256(u0, u4, 0x31));
-        _mm256_store_si256(dst + 5, _mm256_permute2x128_si256(u1, u5, 0x31));
-        _mm256_store_si256(dst + 6, _mm256_permute2x128_si256(u2, u6, 0x31));
-        _mm256_store_si256(dst + 7, _mm256_permute2x128_si256(u3, u7, 0x31));
+        for (int j = 0; j < GROUP_ROWS; j++) {
+            _mm256_store_si256(dst + j, t[j]);
+        }
     }
 }
 
@@ -264,9 +305,164 @@ static KERNEL void matmulInterleaved(const uint8_t *weights, int64_t rowBytes, i
     }
 }
 
-/* Scratch bytes kvasir_q8_0_matmul needs for cols columns (32-byte aligned). */
+/* The row-wise tile on AVX-512 VNNI: RM weight rows times RN activation rows, as tile() but with one vpdpbusd
+ * per block (|w| times sign(w)x, as AVX2's) and a prefetch of each weight row ROW_PREFETCH_BLOCKS blocks ahead.
+ * The int32 block sums are the same, so are the results. */
+static inline __attribute__((always_inline)) VNNI_KERNEL void tileVnni(const int RM, const int RN,
+        const uint8_t *w, int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols,
+        float *out, int64_t outStride) {
+    __m256 acc[VNNI_TILE_ROWS][TILE_BATCH];
+    for (int i = 0; i < RM; i++) {
+        for (int j = 0; j < RN; j++) {
+            acc[i][j] = _mm256_setzero_ps();
+        }
+    }
+    const int64_t numScales = cols / QK;
+    for (int64_t k = 0; k < numBlocks; k++) {
+        __m256 xScale[TILE_BATCH];
+        __m256i xQuant[TILE_BATCH];
+        for (int j = 0; j < RN; j++) {
+            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k);
+            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK));
+        }
+        for (int i = 0; i < RM; i++) {
+            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES;
+            _mm_prefetch((const char *) (block + ROW_PREFETCH_BLOCKS * Q8_0_BLOCK_BYTES), _MM_HINT_T0);
+            const __m256 wScale = _mm256_set1_ps(f16ToF32(block));
+            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2));
+            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant);
+            for (int j = 0; j < RN; j++) {
+                const __m256i sums = _mm256_dpbusd_epi32(_mm256_setzero_si256(), absW, _mm256_sign_epi8(xQuant[j], wQuant));
+                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(wScale, xScale[j]), acc[i][j]);
+            }
+        }
+    }
+    for (int i = 0; i < RM; i++) {
+        for (int j = 0; j < RN; j++) {
+            out[j * outStride + i] = hsum(acc[i][j]);
+        }
+    }
+}
+
+#define VNNI_ROW_TILE(RM) \
+    switch (rn) { \
+        case 1: tileVnni(RM, 1, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
+        case 2: tileVnni(RM, 2, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
+        default: tileVnni(RM, 3, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
+    }
+
+/* Batches under 4 on AVX-512 VNNI: 8 weight rows at a time, then single rows at the end of the range. */
+static VNNI_KERNEL void matmulRowwiseVnni(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
+        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1) {
+    const int64_t numBlocks = cols / QK;
+    const int rn = (int) batch;
+    int64_t r = r0;
+    for (; r + VNNI_TILE_ROWS <= r1; r += VNNI_TILE_ROWS) {
+        const uint8_t *w = weights + r * rowBytes;
+        VNNI_ROW_TILE(VNNI_TILE_ROWS)
+    }
+    for (; r < r1; r++) {
+        const uint8_t *w = weights + r * rowBytes;
+        VNNI_ROW_TILE(1)
+    }
+}
+
+/* Interleaves weight rows w[0..16) (numRows of them real; the last is repeated to fill the group) for the VNNI
+ * tile: vector j of block k (quants + k*512) holds bytes 4j..4j+3 of row r in its 32-bit lane r, scales[16k + r]
+ * is row r's scale and rowSums128[16k + r] is 128 times the sum of row r's 32 quants in block k. */
+static VNNI_KERNEL void interleaveRowsVnni(const uint8_t *w, int64_t rowBytes, int64_t numBlocks, int numRows,
+        uint8_t *quants, float *scales, int32_t *rowSums128) {
+    const uint8_t *upper = numRows > GROUP_ROWS ? w + GROUP_ROWS * rowBytes : w + (numRows - 1) * rowBytes;
+    const int lowerRows = numRows < GROUP_ROWS ? numRows : GROUP_ROWS;
+    const int upperRows = numRows > GROUP_ROWS ? numRows - GROUP_ROWS : 1;
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (int64_t k = 0; k < numBlocks; k++) {
+        __m256i lower[GROUP_ROWS], higher[GROUP_ROWS];
+        transposeBlock(w, rowBytes, k, lowerRows, lower, scales + k * VNNI_ROWS);
+        transposeBlock(upper, rowBytes, k, upperRows, higher, scales + k * VNNI_ROWS + GROUP_ROWS);
+        __m512i *dst = (__m512i *) (quants + k * VNNI_ROWS * QK);
+        __m512i sums = _mm512_setzero_si512();
+        for (int j = 0; j < GROUP_ROWS; j++) {
+            const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lower[j]), higher[j], 1);
+            _mm512_store_si512(dst + j, v);
+            sums = _mm512_dpbusd_epi32(sums, ones, v);
+        }
+        _mm512_store_si512((__m512i *) (rowSums128 + k * VNNI_ROWS), _mm512_slli_epi32(sums, 7));
+    }
+}
+
+/* 16 interleaved weight rows times NB activation rows. vpdpbusd multiplies unsigned by signed bytes, so the
+ * activations come unsigned (x + 128, from kvasir_quantize_q8_vnni) and the weights stay signed; each block's
+ * int32 sums start at -128 x (the row's quant sum), which makes them exactly sum(x * w), as the AVX2 tile's.
+ * The float steps are the AVX2 interleaved tile's, in the same order: the two give identical results. At most
+ * 32 x 255 x 128 per block, the int32 sums cannot overflow. */
+static inline __attribute__((always_inline)) VNNI_KERNEL void interleavedTileVnni(const int NB, const uint8_t *quants,
+        const float *scales, const int32_t *rowSums128, int64_t numBlocks, const int8_t *xq, const float *xs,
+        int64_t cols, float *out, int64_t outStride, int numRows) {
+    __m512 acc[VNNI_BATCH];
+    for (int b = 0; b < NB; b++) {
+        acc[b] = _mm512_setzero_ps();
+    }
+    for (int64_t k = 0; k < numBlocks; k++) {
+        const __m512i start = _mm512_sub_epi32(_mm512_setzero_si512(),
+                                               _mm512_load_si512((const __m512i *) (rowSums128 + k * VNNI_ROWS)));
+        __m512i sums[VNNI_BATCH];
+        for (int b = 0; b < NB; b++) {
+            sums[b] = start;
+        }
+        const __m512i *wv = (const __m512i *) (quants + k * VNNI_ROWS * QK);
+        for (int j = 0; j < GROUP_ROWS; j++) {
+            const __m512i w = _mm512_load_si512(wv + j);
+            for (int b = 0; b < NB; b++) {
+                int32_t four;
+                memcpy(&four, xq + b * cols + k * QK + 4 * j, sizeof four);
+                sums[b] = _mm512_dpbusd_epi32(sums[b], _mm512_set1_epi32(four), w);
+            }
+        }
+        const __m512 wScales = _mm512_load_ps(scales + k * VNNI_ROWS);
+        for (int b = 0; b < NB; b++) {
+            const __m512 scale = _mm512_mul_ps(wScales, _mm512_set1_ps(xs[b * numBlocks + k]));
+            acc[b] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums[b]), scale, acc[b]);
+        }
+    }
+    const __mmask16 real = (__mmask16) ((1u << numRows) - 1);
+    for (int b = 0; b < NB; b++) {
+        _mm512_mask_storeu_ps(out + b * outStride, real, acc[b]);
+    }
+}
+
+#define VNNI_TILE(NB) \
+    interleavedTileVnni(NB, quants, scales, rowSums128, numBlocks, xq + b * cols, xs + b * numBlocks, cols, \
+                        result + b * outStride + r, outStride, numRows)
+
+/* The VNNI counterpart of matmulInterleaved: groups of 16 weight rows, 8 activation rows at a time. */
+static VNNI_KERNEL void matmulInterleavedVnni(const uint8_t *weights, int64_t rowBytes, int64_t cols,
+        const int8_t *xq, const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1,
+        uint8_t *scratch) {
+    const int64_t numBlocks = cols / QK;
+    uint8_t *quants = scratch;
+    float *scales = (float *) (scratch + numBlocks * VNNI_ROWS * QK);
+    int32_t *rowSums128 = (int32_t *) (scales + numBlocks * VNNI_ROWS);
+    for (int64_t r = r0; r < r1; r += VNNI_ROWS) {
+        const int numRows = (int) (r1 - r < VNNI_ROWS ? r1 - r : VNNI_ROWS);
+        interleaveRowsVnni(weights + r * rowBytes, rowBytes, numBlocks, numRows, quants, scales, rowSums128);
+        int64_t b = 0;
+        for (; b + VNNI_BATCH <= batch; b += VNNI_BATCH) {
+            VNNI_TILE(VNNI_BATCH);
+        }
+        if (b + 4 <= batch) {
+            VNNI_TILE(4);
+            b += 4;
+        }
+        for (; b < batch; b++) {
+            VNNI_TILE(1);
+        }
+    }
+}
+
+/* Scratch bytes kvasir_q8_0_matmul and kvasir_q8_0_matmul_vnni need for cols columns (64-byte aligned). */
 int64_t kvasir_q8_0_scratch_bytes(int64_t cols) {
-    return cols / QK * GROUP_BLOCK_BYTES;
+    return cols / QK * (VNNI_BLOCK_BYTES > GROUP_BLOCK_BYTES ? VNNI_BLOCK_BYTES : GROUP_BLOCK_BYTES);
 }
 
 /* out[b*outStride + r] = sum_c W[r][c] * x[b][c] for b < batch and r0 <= r < r1, with W in Q8_0 and x quantised
@@ -278,5 +474,23 @@ KERNEL void kvasir_q8_0_matmul(const uint8_t *weights, int64_t rowBytes, int64_t
         matmulRowwise(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1);
     } else {
         matmulInterleaved(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1, scratch);
+    }
+}
+
+/* kvasir_quantize_q8 for kvasir_q8_0_matmul_vnni: batches of MIN_INTERLEAVED_BATCH rows and more get their quants
+ * plus 128 (unsigned, for the VNNI tile), smaller ones the signed quants of the AVX2 row-wise tile. */
+VNNI_KERNEL void kvasir_quantize_q8_vnni(const float *x, int64_t numRows, int64_t cols, int8_t *xq, float *xs) {
+    quantizeRows(x, numRows, cols, xq, xs, numRows >= MIN_INTERLEAVED_BATCH);
+}
+
+/* kvasir_q8_0_matmul on AVX-512 VNNI (call only where kvasir_cpu_vnni() is 1), on activations quantised by
+ * kvasir_quantize_q8_vnni: the same results, bit for bit; batches of MIN_INTERLEAVED_BATCH and more run the
+ * interleaved VNNI tile, smaller ones the row-wise one. */
+VNNI_KERNEL void kvasir_q8_0_matmul_vnni(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
+        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1, uint8_t *scratch) {
+    if (batch < MIN_INTERLEAVED_BATCH) {
+        matmulRowwiseVnni(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1);
+    } else {
+        matmulInterleavedVnni(weights, rowBytes, cols, xq, xs, batch, result, outStride, r0, r1, scratch);
     }
 }

@@ -122,10 +122,8 @@ final class BenchCommand implements Callable<Integer> {
         int threads = modelOptions.numThreads();
         SplittableRandom random = new SplittableRandom(7);
         int n = engines.size();
-        double[] allocatedPerToken = new double[n];
         for (int e = 0; e < n; e++) {
             runBatch(engines.get(e), 1, promptTokens, genTokens, random);
-            allocatedPerToken[e] = allocatedBytesPerDecodeToken(engines.get(e), random);
         }
         double[][] promptTps = new double[n][repetitions];
         double[][] decodeTps = new double[n][repetitions];
@@ -138,6 +136,12 @@ final class BenchCommand implements Callable<Integer> {
                 parallelTps[e][r] = runBatch(engines.get(e), parallel, promptTokens, genTokens, random).decodeTps();
             }
         }
+        // Steady state: after the repetitions, when the JIT has compiled the hot paths (one warm-up run leaves
+        // some in code that still allocates what escape analysis later removes).
+        double[] allocatedPerToken = new double[n];
+        for (int e = 0; e < n; e++) {
+            allocatedPerToken[e] = allocatedBytesPerDecodeToken(engines.get(e), random);
+        }
         double bandwidth;
         try (ParallelExecutor probeThreads = new ParallelExecutor(threads)) {
             bandwidth = new MemoryBandwidthProbe(probeThreads).measure(1L << 30, 5).medianGigabytesPerSecond();
@@ -149,6 +153,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("model", path.getFileName().toString());
             result.put("kernels", choices.get(e).name().toLowerCase(Locale.ROOT));
             result.put("native_kernels", engine.usesNativeKernels());
+            result.put("native_isa", engine.usesNativeKernels() ? KernelChoice.nativeIsa() : "");
             result.put("threads", threads);
             result.put("kv_codec", kvCodec);
             result.put("kv_bytes_per_token", engine.kvBytesPerToken());
@@ -172,14 +177,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, Map<String, Object> r) {
-        out.printf("model %s, %s kernels (native: %s), KV codec %s (%.0f bytes/token), %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
-                r.get("model"), r.get("kernels"), r.get("native_kernels"), r.get("kv_codec"), r.get("kv_bytes_per_token"),
+        out.printf("model %s, %s kernels (native: %s%s), KV codec %s (%.0f bytes/token), %s threads, prompt %s, generate %s, parallel %s, median of %s runs%n",
+                r.get("model"), r.get("kernels"), r.get("native_kernels"),
+                Boolean.TRUE.equals(r.get("native_kernels")) ? ", " + r.get("native_isa") : "", r.get("kv_codec"), r.get("kv_bytes_per_token"),
                 r.get("threads"), r.get("prompt_tokens"), r.get("gen_tokens"), r.get("parallel"), r.get("repetitions"));
         out.printf("  prompt processing     %10.1f tokens/s   runs %s%n", r.get("prompt_tps"), fmt((double[]) r.get("prompt_tps_runs")));
         out.printf("  decode, 1 sequence    %10.1f tokens/s   runs %s%n", r.get("decode_tps"), fmt((double[]) r.get("decode_tps_runs")));
         out.printf("  decode, %2s sequences  %10.1f tokens/s   runs %s%n", r.get("parallel"), r.get("parallel_decode_tps"),
                 fmt((double[]) r.get("parallel_decode_tps_runs")));
-        out.printf("  heap allocated per decode token (all threads, after warm-up): %.0f bytes%n",
+        out.printf("  heap allocated per decode token (all threads, after the timed runs): %.0f bytes%n",
                 r.get("allocated_bytes_per_decode_token"));
         out.printf("  weights streamed per decode token: %.2f GB/s of %.2f GB/s measured read bandwidth (%.0f%%)%n",
                 r.get("decode_weight_gbps"), r.get("memory_bandwidth_gbps"),

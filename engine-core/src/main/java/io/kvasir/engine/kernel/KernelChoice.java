@@ -46,6 +46,12 @@ public enum KernelChoice {
         return NativeKernels.isAvailable();
     }
 
+    /** The instruction set of the native kernels in use ({@code avx512-vnni} or {@code avx2}); empty when unavailable. */
+    public static String nativeIsa() {
+        NativeKernels.Isa isa = NativeKernels.isa();
+        return isa == null ? "" : isa.label();
+    }
+
     /** Why native kernels are unavailable, or an empty string when they are available. */
     public static String nativeUnavailableReason() {
         return NativeKernels.unavailableReason();

@@ -26,7 +26,9 @@ import io.kvasir.engine.gguf.GgmlType;
  * {@code native/<os>-<arch>/libkvasir_kernels.so} on the class path), reached through FFM.
  *
  * <p>Loaded once, on first use: from the class path (a jar entry is first copied to a temporary file), checked
- * for the expected ABI version and for a CPU with AVX2, FMA and F16C. Anything that goes wrong - no library for
+ * for the expected ABI version and for a CPU with AVX2, FMA and F16C. Where the CPU also has AVX-512 VNNI, its
+ * kernel set ({@link Isa#AVX512_VNNI}: the same results bit for bit, several times faster on batches) is used
+ * unless the system property {@value #ISA_PROPERTY} is {@code avx2}. Anything that goes wrong - no library for
  * this platform, a corrupt file, a missing symbol, an older CPU, native access not enabled - leaves the native
  * kernels unavailable with one log line saying why, and the engine on its Java kernels; it never throws.
  *
@@ -37,7 +39,9 @@ import io.kvasir.engine.gguf.GgmlType;
 final class NativeKernels {
 
     /** The kernels' ABI version this class calls (kvasir_abi_version()). */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
+    /** The system property that restricts the native kernels to AVX2 ({@code avx2}); default: the best the CPU runs. */
+    static final String ISA_PROPERTY = "kvasir.kernels.isa";
     /** Activation values per quantisation block (one float scale each). */
     static final int BLOCK_SIZE = 32;
     /** Alignment of the per-thread scratch the product needs. */
@@ -46,8 +50,7 @@ final class NativeKernels {
     private static final System.Logger LOG = System.getLogger(NativeKernels.class.getName());
     private static final Handles HANDLES;
     private static final String UNAVAILABLE_REASON;
-    private static final MethodHandle QUANTIZE;
-    private static final MethodHandle Q8_0_MATMUL;
+    private static final KernelSet KERNELS;
     private static final MethodHandle Q8_0_SCRATCH_BYTES;
 
     static {
@@ -62,13 +65,48 @@ final class NativeKernels {
         }
         HANDLES = handles;
         UNAVAILABLE_REASON = reason;
-        QUANTIZE = handles == null ? null : handles.quantize();
-        Q8_0_MATMUL = handles == null ? null : handles.q8_0Matmul();
+        KERNELS = handles == null ? null : handles.best(System.getProperty(ISA_PROPERTY, "auto"));
         Q8_0_SCRATCH_BYTES = handles == null ? null : handles.q8_0ScratchBytes();
     }
 
-    /** The downcalls into one loaded library. */
-    record Handles(MethodHandle quantize, MethodHandle q8_0Matmul, MethodHandle q8_0ScratchBytes) {
+    /** The instruction sets the library has kernels for. */
+    enum Isa {
+        /** AVX2, FMA and F16C: vpmaddubsw / vpmaddwd. */
+        AVX2("avx2"),
+        /** AVX-512 F, BW, VL and VNNI: vpdpbusd on 16 weight rows at a time (AVX2's for batches under 4). */
+        AVX512_VNNI("avx512-vnni");
+
+        private final String label;
+
+        Isa(String label) {
+            this.label = label;
+        }
+
+        /** The name logs and benchmarks print. */
+        String label() {
+            return label;
+        }
+    }
+
+    /**
+     * A quantiser and the product that reads its output: each set's quantised activations are in its own format
+     * (the VNNI set stores batches of 4 rows and more as unsigned quants), so the two are only used together.
+     */
+    record KernelSet(Isa isa, MethodHandle quantize, MethodHandle q8_0Matmul) {
+    }
+
+    /** The downcalls into one loaded library; {@code vnni} is null where the CPU lacks AVX-512 VNNI. */
+    record Handles(KernelSet avx2, KernelSet vnni, MethodHandle q8_0ScratchBytes) {
+
+        /** The VNNI set where there is one and {@code isaProperty} is not {@code avx2}, the AVX2 set otherwise. */
+        KernelSet best(String isaProperty) {
+            return vnni != null && !isaProperty.trim().equalsIgnoreCase(Isa.AVX2.label()) ? vnni : avx2;
+        }
+
+        /** The set for {@code isa}; null where this CPU does not run it. */
+        KernelSet of(Isa isa) {
+            return isa == Isa.AVX2 ? avx2 : vnni;
+        }
     }
 
     /** Why a library cannot be used; its message is the log line. */
@@ -88,6 +126,16 @@ final class NativeKernels {
     /** Whether the bundled library loaded and this CPU runs it. */
     static boolean isAvailable() {
         return HANDLES != null;
+    }
+
+    /** The instruction set of the kernels in use; null when the library is unavailable. */
+    static Isa isa() {
+        return KERNELS == null ? null : KERNELS.isa();
+    }
+
+    /** Whether this CPU runs the kernels of {@code isa} (false when the library is unavailable). */
+    static boolean supports(Isa isa) {
+        return HANDLES != null && HANDLES.of(isa) != null;
     }
 
     /** Why the bundled library is unavailable; empty when it is available. */
@@ -149,21 +197,29 @@ final class NativeKernels {
             if (supported != 1) {
                 throw new UnavailableException("this CPU lacks AVX2, FMA or F16C");
             }
-            Linker.Option critical = Linker.Option.critical(true);
-            MethodHandle quantize = downcall(linker, library, "kvasir_quantize_q8",
-                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS), critical);
-            MethodHandle matmul = downcall(linker, library, "kvasir_q8_0_matmul",
-                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
-                            JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), critical);
+            KernelSet avx2 = kernelSet(linker, library, Isa.AVX2, "");
+            int vnni = (int) downcall(linker, library, "kvasir_cpu_vnni", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            KernelSet vnniSet = vnni == 1 ? kernelSet(linker, library, Isa.AVX512_VNNI, "_vnni") : null;
             MethodHandle scratchBytes = downcall(linker, library, "kvasir_q8_0_scratch_bytes",
                     FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
-            return new Handles(quantize, matmul, scratchBytes);
+            return new Handles(avx2, vnniSet, scratchBytes);
         } catch (UnavailableException e) {
             throw e;
         } catch (Throwable t) {
             // A corrupt file, a missing symbol, native access not enabled: all mean "use the Java kernels".
             throw new UnavailableException("cannot load " + path, t);
         }
+    }
+
+    private static KernelSet kernelSet(Linker linker, SymbolLookup library, Isa isa, String suffix)
+            throws UnavailableException {
+        Linker.Option critical = Linker.Option.critical(true);
+        MethodHandle quantize = downcall(linker, library, "kvasir_quantize_q8" + suffix,
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS), critical);
+        MethodHandle matmul = downcall(linker, library, "kvasir_q8_0_matmul" + suffix,
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), critical);
+        return new KernelSet(isa, quantize, matmul);
     }
 
     private static MethodHandle downcall(Linker linker, SymbolLookup library, String name, FunctionDescriptor descriptor,
@@ -178,17 +234,37 @@ final class NativeKernels {
         }
     }
 
+    private static KernelSet kernels(Isa isa) {
+        requireAvailable();
+        KernelSet set = HANDLES.of(isa);
+        if (set == null) {
+            throw new IllegalStateException("this CPU does not run the " + isa.label() + " kernels");
+        }
+        return set;
+    }
+
     /**
      * Quantises {@code numRows} rows of {@code cols} floats of {@code x} (from its start) into int8 quants
      * {@code xq[row*cols + c]} and one float scale per 32 values {@code xs[row*cols/32 + block]}: the scale is the
-     * block's largest magnitude / 127, each quant its value / scale rounded half to even.
+     * block's largest magnitude / 127, each quant its value / scale rounded half to even; in the format of the
+     * kernels in use ({@link #isa()}), for their {@link #q8_0Matmul}.
      */
     static void quantize(float[] x, int numRows, int cols, MemorySegment xq, MemorySegment xs) {
         requireAvailable();
+        quantize(KERNELS, x, numRows, cols, xq, xs);
+    }
+
+    /** {@link #quantize} with the kernels of {@code isa}: AVX512_VNNI stores batches of 4 rows and more plus 128. */
+    static void quantize(Isa isa, float[] x, int numRows, int cols, MemorySegment xq, MemorySegment xs) {
+        quantize(kernels(isa), x, numRows, cols, xq, xs);
+    }
+
+    private static void quantize(KernelSet kernels, float[] x, int numRows, int cols, MemorySegment xq,
+            MemorySegment xs) {
         assert cols % BLOCK_SIZE == 0 && x.length >= (long) numRows * cols;
         assert xq.byteSize() >= (long) numRows * cols && xs.byteSize() >= (long) numRows * cols / BLOCK_SIZE * 4;
         try {
-            QUANTIZE.invokeExact(MemorySegment.ofArray(x), (long) numRows, (long) cols, xq, xs);
+            kernels.quantize().invokeExact(MemorySegment.ofArray(x), (long) numRows, (long) cols, xq, xs);
         } catch (Throwable t) {
             throw new IllegalStateException("native quantize failed", t);
         }
@@ -211,11 +287,23 @@ final class NativeKernels {
      */
     static void q8_0Matmul(WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch, float[] out, int r0, int r1,
             MemorySegment scratch) {
+        requireAvailable();
+        q8_0Matmul(KERNELS, w, xq, xs, batch, out, r0, r1, scratch);
+    }
+
+    /** {@link #q8_0Matmul} with the kernels of {@code isa}, on activations {@link #quantize quantised} by the same. */
+    static void q8_0Matmul(Isa isa, WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch, float[] out, int r0,
+            int r1, MemorySegment scratch) {
+        q8_0Matmul(kernels(isa), w, xq, xs, batch, out, r0, r1, scratch);
+    }
+
+    private static void q8_0Matmul(KernelSet kernels, WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch,
+            float[] out, int r0, int r1, MemorySegment scratch) {
         assert w.type() == GgmlType.Q8_0 && 0 <= r0 && r0 <= r1 && r1 <= w.rows();
         assert out.length >= (long) batch * w.rows() && xq.byteSize() >= (long) batch * w.cols();
         assert scratch.address() % SCRATCH_ALIGNMENT == 0;
         try {
-            Q8_0_MATMUL.invokeExact(w.data(), w.rowBytes(), (long) w.cols(), xq, xs, (long) batch,
+            kernels.q8_0Matmul().invokeExact(w.data(), w.rowBytes(), (long) w.cols(), xq, xs, (long) batch,
                     MemorySegment.ofArray(out), (long) w.rows(), (long) r0, (long) r1, scratch);
         } catch (Throwable t) {
             throw new IllegalStateException("native Q8_0 product failed", t);

@@ -15,13 +15,13 @@ import io.kvasir.engine.gguf.GgmlType;
  * owned by this object: it grows on demand and is reused, so steady-state calls allocate nothing on the Java
  * heap beyond what escape analysis removes; it is freed when this object becomes unreachable.
  *
- * <p>Invariants during a call: {@code rowsPerTask % GROUP_ROWS == 0} (tasks start on whole 8-row groups); a
+ * <p>Invariants during a call: {@code rowsPerTask % GROUP_ROWS == 0} (tasks start on whole 16-row groups); a
  * thread writes only its own rows of {@code out} and its own scratch. Not thread-safe: one caller at a time.
  */
 final class NativeMatMul {
 
-    /** Rows the native kernel interleaves at a time: tasks are multiples of it. */
-    private static final int GROUP_ROWS = 8;
+    /** Rows the native kernels interleave at a time (8 for AVX2, 16 for AVX-512 VNNI): tasks are multiples of it. */
+    private static final int GROUP_ROWS = 16;
     private static final int TASKS_PER_THREAD = 4;
 
     private final ParallelExecutor executor;

@@ -29,7 +29,7 @@ class NativeKernelsTest {
 
     /** Batches around the kernel's tile sizes (row-wise below 4, 4-row groups above) and the GEMM threshold. */
     private static final int[] BATCHES = {1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 33};
-    /** Row counts that leave partial 8-row groups and 4-row tiles at the end of a task. */
+    /** Row counts that leave partial 8- and 16-row groups and 4-row tiles at the end of a task. */
     private static final int[][] SHAPES = {{1, 32}, {7, 64}, {37, 512}, {130, 768}};
 
     private static ParallelExecutor threeThreads;
@@ -67,13 +67,72 @@ class NativeKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment quants = arena.allocate(rows * cols);
             MemorySegment scales = arena.allocate((long) rows * cols / 32 * Float.BYTES);
-            NativeKernels.quantize(x, rows, cols, quants, scales);
+            NativeKernels.quantize(NativeKernels.Isa.AVX2, x, rows, cols, quants, scales);
             byte[] expectedQuants = new byte[rows * cols];
             float[] expectedScales = new float[rows * cols / 32];
             quantizeReference(x, expectedQuants, expectedScales);
             assertThat(quants.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(expectedQuants);
             assertThat(scales.toArray(ValueLayout.JAVA_FLOAT)).isEqualTo(expectedScales);
         }
+    }
+
+    @Test
+    void vnniKernelsGiveTheAvx2ResultsBitForBit() {
+        assumeTrue(NativeKernels.supports(NativeKernels.Isa.AVX512_VNNI), "this CPU has no AVX-512 VNNI");
+        int numChecked = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int[] shape : SHAPES) {
+                int rows = shape[0];
+                int cols = shape[1];
+                WeightMatrix w = WeightMatrix.of(GgmlType.Q8_0,
+                        TestWeights.randomMatrix(GgmlType.Q8_0, rows, cols, 7L * rows), rows, cols);
+                MemorySegment scratch = arena.allocate(NativeKernels.q8_0ScratchBytes(cols), NativeKernels.SCRATCH_ALIGNMENT);
+                for (int batch : BATCHES) {
+                    float[] x = TestWeights.randomActivations(batch * cols, 17L * batch + cols);
+                    float[] avx2 = product(NativeKernels.Isa.AVX2, w, x, batch, scratch, arena);
+                    float[] vnni = product(NativeKernels.Isa.AVX512_VNNI, w, x, batch, scratch, arena);
+                    assertThat(vnni).as("%d x %d, batch %d", rows, cols, batch).isEqualTo(avx2);
+                    numChecked++;
+                }
+            }
+        }
+        assertThat(numChecked).isEqualTo(SHAPES.length * BATCHES.length);
+    }
+
+    @Test
+    void vnniQuantsAreTheSignedQuantsPlus128FromFourRowsOn() {
+        assumeTrue(NativeKernels.supports(NativeKernels.Isa.AVX512_VNNI), "this CPU has no AVX-512 VNNI");
+        int cols = 64;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int rows : new int[] {1, 3, 4, 9}) {
+                float[] x = TestWeights.randomActivations(rows * cols, rows);
+                MemorySegment signed = arena.allocate(rows * cols);
+                MemorySegment vnni = arena.allocate(rows * cols);
+                MemorySegment scales = arena.allocate((long) rows * cols / 32 * Float.BYTES);
+                MemorySegment vnniScales = arena.allocate((long) rows * cols / 32 * Float.BYTES);
+                NativeKernels.quantize(NativeKernels.Isa.AVX2, x, rows, cols, signed, scales);
+                NativeKernels.quantize(NativeKernels.Isa.AVX512_VNNI, x, rows, cols, vnni, vnniScales);
+                byte[] expected = signed.toArray(ValueLayout.JAVA_BYTE);
+                if (rows >= 4) {
+                    for (int i = 0; i < expected.length; i++) {
+                        expected[i] ^= (byte) 0x80;
+                    }
+                }
+                assertThat(vnni.toArray(ValueLayout.JAVA_BYTE)).as("%d rows", rows).isEqualTo(expected);
+                assertThat(vnniScales.toArray(ValueLayout.JAVA_FLOAT)).isEqualTo(scales.toArray(ValueLayout.JAVA_FLOAT));
+            }
+        }
+    }
+
+    /** One product of all of {@code w}'s rows with the kernels of {@code isa}, in one call. */
+    private static float[] product(NativeKernels.Isa isa, WeightMatrix w, float[] x, int batch, MemorySegment scratch,
+            Arena arena) {
+        MemorySegment quants = arena.allocate((long) batch * w.cols(), 64);
+        MemorySegment scales = arena.allocate((long) batch * w.cols() / 32 * Float.BYTES, 64);
+        NativeKernels.quantize(isa, x, batch, w.cols(), quants, scales);
+        float[] out = new float[batch * w.rows()];
+        NativeKernels.q8_0Matmul(isa, w, quants, scales, batch, out, 0, w.rows(), scratch);
+        return out;
     }
 
     @Test
