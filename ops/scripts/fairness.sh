@@ -19,15 +19,10 @@ export KVASIR_DEMO_TENANT_KEY="${KVASIR_DEMO_TENANT_KEY:-$(random_secret kv-demo
 # shellcheck disable=SC2086
 start_gateway "$port" "${TMPDIR:-/tmp}/kvasir-fairness-gateway.log" ${KVASIR_GATEWAY_ARGS:-}
 
-create_tenant() {
-  curl -fsS -u "admin:$KVASIR_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"id\":\"$1\"$2}" "http://127.0.0.1:$port/admin/api/tenants" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["key"]["secret"])'
-}
-victim_key="$(create_tenant victim "")"
+victim_key="$(create_tenant "$port" victim)"
 # The flooder may send as fast as it likes (no per-minute limits) but keeps the default concurrency and queue limits,
 # so it floods the engine rather than spinning on 429s.
-flood_key="$(create_tenant flood ",\"limits\":{\"requests_per_minute\":0,\"tokens_per_minute\":0,\"max_concurrent\":${FLOOD_CONCURRENT:-16},\"max_queued\":64}")"
+flood_key="$(create_tenant "$port" flood ",\"limits\":{\"requests_per_minute\":0,\"tokens_per_minute\":0,\"max_concurrent\":${FLOOD_CONCURRENT:-16},\"max_queued\":64}")"
 
 "$root/kvasir" loadgen fairness --url "http://127.0.0.1:$port" --victim "victim:$victim_key:${VICTIM_RATE:-1}" \
   --flooder "flood:$flood_key:users=${FLOOD_USERS:-32}" "$@"

@@ -3,6 +3,7 @@
 # so it takes the admin password and demo key given here), waits until it is healthy, and stops it on exit.
 #
 #   start_gateway PORT LOG [serve arguments ...]   sets GATEWAY_PID and GATEWAY_HOME; honours KVASIR_JAVA_OPTS
+#   create_tenant PORT ID [EXTRA_JSON]             creates tenant ID through the admin API and prints its new key
 #   Needs KVASIR_ADMIN_PASSWORD and KVASIR_DEMO_TENANT_KEY exported by the caller.
 
 gateway_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,6 +29,13 @@ start_gateway() {
   done
   echo "the gateway did not become healthy in 600 s; its log: $log" >&2
   exit 1
+}
+
+# EXTRA_JSON continues the tenant object, e.g. ',"limits":{"requests_per_minute":0}'.
+create_tenant() {
+  curl -fsS -u "admin:$KVASIR_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$2\",\"id\":\"$2\"${3:-}}" "http://127.0.0.1:$1/admin/api/tenants" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["key"]["secret"])'
 }
 
 # A random key or password of the shape the gateway accepts.
