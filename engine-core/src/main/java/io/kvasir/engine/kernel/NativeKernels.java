@@ -34,7 +34,12 @@ import io.kvasir.engine.gguf.GgmlType;
  *
  * <p>The downcalls are {@linkplain Linker.Option#critical critical} with heap access, so that Java arrays (the
  * activations and the output) are passed without copying: the calls are short (one row range of one product),
- * never call back into Java, and hold off garbage collection only while they run.
+ * never call back into Java, and hold off garbage collection only while they run. Native memory (the mapped
+ * weights, the quantised activations, the scratch) is passed as a raw address ({@code JAVA_LONG}, the same
+ * register as a pointer in the x86-64 System V ABI), not as a segment: a segment argument makes the linker
+ * acquire and release its arena's session around every call, an atomic update of a counter that all worker
+ * threads share, on every row range of every product. The callers own those segments for the call (the model
+ * outlives its forward passes, {@link NativeMatMul} its scratch), and the bounds are asserted here.
  */
 final class NativeKernels {
 
@@ -215,10 +220,10 @@ final class NativeKernels {
             throws UnavailableException {
         Linker.Option critical = Linker.Option.critical(true);
         MethodHandle quantize = downcall(linker, library, "kvasir_quantize_q8" + suffix,
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS), critical);
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), critical);
         MethodHandle matmul = downcall(linker, library, "kvasir_q8_0_matmul" + suffix,
-                FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS,
-                        JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), critical);
+                FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS,
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), critical);
         return new KernelSet(isa, quantize, matmul);
     }
 
@@ -264,7 +269,8 @@ final class NativeKernels {
         assert cols % BLOCK_SIZE == 0 && x.length >= (long) numRows * cols;
         assert xq.byteSize() >= (long) numRows * cols && xs.byteSize() >= (long) numRows * cols / BLOCK_SIZE * 4;
         try {
-            kernels.quantize().invokeExact(MemorySegment.ofArray(x), (long) numRows, (long) cols, xq, xs);
+            kernels.quantize().invokeExact(MemorySegment.ofArray(x), (long) numRows, (long) cols, nativeAddress(xq),
+                    nativeAddress(xs));
         } catch (Throwable t) {
             throw new IllegalStateException("native quantize failed", t);
         }
@@ -291,6 +297,14 @@ final class NativeKernels {
         q8_0Matmul(KERNELS, w, xq, xs, batch, out, r0, r1, scratch);
     }
 
+    /** The address of native memory, for a {@code JAVA_LONG} pointer argument. */
+    private static long nativeAddress(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("the native kernels take native memory, not " + segment);
+        }
+        return segment.address();
+    }
+
     /** {@link #q8_0Matmul} with the kernels of {@code isa}, on activations {@link #quantize quantised} by the same. */
     static void q8_0Matmul(Isa isa, WeightMatrix w, MemorySegment xq, MemorySegment xs, int batch, float[] out, int r0,
             int r1, MemorySegment scratch) {
@@ -301,10 +315,12 @@ final class NativeKernels {
             float[] out, int r0, int r1, MemorySegment scratch) {
         assert w.type() == GgmlType.Q8_0 && 0 <= r0 && r0 <= r1 && r1 <= w.rows();
         assert out.length >= (long) batch * w.rows() && xq.byteSize() >= (long) batch * w.cols();
-        assert scratch.address() % SCRATCH_ALIGNMENT == 0;
+        assert scratch.address() % SCRATCH_ALIGNMENT == 0 && scratch.byteSize() >= q8_0ScratchBytes(w.cols());
+        assert w.data().byteSize() >= w.rowBytes() * w.rows() && xs.byteSize() >= (long) batch * w.cols() / BLOCK_SIZE * 4;
         try {
-            kernels.q8_0Matmul().invokeExact(w.data(), w.rowBytes(), (long) w.cols(), xq, xs, (long) batch,
-                    MemorySegment.ofArray(out), (long) w.rows(), (long) r0, (long) r1, scratch);
+            kernels.q8_0Matmul().invokeExact(nativeAddress(w.data()), w.rowBytes(), (long) w.cols(), nativeAddress(xq),
+                    nativeAddress(xs), (long) batch,
+                    MemorySegment.ofArray(out), (long) w.rows(), (long) r0, (long) r1, nativeAddress(scratch));
         } catch (Throwable t) {
             throw new IllegalStateException("native Q8_0 product failed", t);
         }

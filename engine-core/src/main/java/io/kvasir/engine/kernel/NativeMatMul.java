@@ -30,6 +30,9 @@ final class NativeMatMul {
     private final MemorySegment[] scratch;
     private MemorySegment quants = MemorySegment.NULL;
     private MemorySegment scales = MemorySegment.NULL;
+    /** The per-thread scratch a product of {@code scratchCols} columns needs (asked once per shape, not per call). */
+    private int scratchCols = -1;
+    private long scratchBytes;
 
     private WeightMatrix weights;
     private float[] out;
@@ -47,9 +50,9 @@ final class NativeMatMul {
         Arrays.fill(scratch, MemorySegment.NULL);
     }
 
-    /** Whether this path multiplies {@code w}. */
+    /** Whether this path multiplies {@code w}: Q8_0 in native memory (a mapped model's tensors are). */
     static boolean supports(WeightMatrix w) {
-        return w.type() == GgmlType.Q8_0;
+        return w.type() == GgmlType.Q8_0 && w.data().isNative();
     }
 
     /** As {@link MatMul#multiply}, for a matrix this path {@linkplain #supports supports}; arguments checked there. */
@@ -61,7 +64,10 @@ final class NativeMatMul {
             quants = arena.allocate(numQuants, 64);
             scales = arena.allocate(numQuants / NativeKernels.BLOCK_SIZE * Float.BYTES, 64);
         }
-        long scratchBytes = NativeKernels.q8_0ScratchBytes(cols);
+        if (cols != scratchCols) {
+            scratchBytes = NativeKernels.q8_0ScratchBytes(cols);
+            scratchCols = cols;
+        }
         for (int t = 0; t < scratch.length; t++) {
             if (scratch[t].byteSize() < scratchBytes) {
                 scratch[t] = arena.allocate(scratchBytes, NativeKernels.SCRATCH_ALIGNMENT);

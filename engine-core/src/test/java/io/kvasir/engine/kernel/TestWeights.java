@@ -1,5 +1,6 @@
 package io.kvasir.engine.kernel;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -49,7 +50,8 @@ final class TestWeights {
                 default -> throw new IllegalArgumentException(type.toString());
             }
         }
-        return data;
+        // Native memory, as a mapped model's tensors are (the native kernels take only native weights).
+        return Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
     }
 
     private static short randomScale(Random random) {
