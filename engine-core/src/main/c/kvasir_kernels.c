@@ -110,12 +110,11 @@ static inline KERNEL float f16ToF32(const uint8_t *p) {
     return _cvtsh_ss(h);
 }
 
-/* Sum of the 32 products of weight quants w and activation quants x, as 8 int32 lanes converted to float.
- * vpmaddubsw multiplies unsigned by signed bytes, so the weights' signs move onto the activations:
- * |w| * sign(w)x; its pairwise int16 sums (at most 2 * 127 * 128) cannot saturate. */
-static inline KERNEL __m256 dotBlock(__m256i absW, __m256i w, __m256i x, __m256i ones) {
-    __m256i products = _mm256_maddubs_epi16(absW, _mm256_sign_epi8(x, w));
-    return _mm256_cvtepi32_ps(_mm256_madd_epi16(products, ones));
+/* The 8 int32 sums of the 32 products of a block's weight quants and activation quants, given |w| and sign(w)x
+ * (vpmaddubsw multiplies unsigned by signed bytes, so the weights' signs move onto the activations). AVX2: the
+ * pairwise int16 sums of vpmaddubsw (at most 2 * 127 * 128) cannot saturate, vpmaddwd adds the pairs. */
+static inline KERNEL __m256i blockSumsAvx2(__m256i absW, __m256i signedX) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(absW, signedX), _mm256_set1_epi16(1));
 }
 
 static inline KERNEL float hsum(__m256 v) {
@@ -125,43 +124,52 @@ static inline KERNEL float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/* One RM x RN tile: weight rows w[0..RM) (rowBytes apart) times activation rows b0..b0+RN over all blocks.
- * Each weight block is loaded once and reused for RN activation rows; each activation block for RM weight rows. */
-static inline __attribute__((always_inline)) KERNEL void tile(const int RM, const int RN,
-        const uint8_t *w, int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols,
-        float *out, int64_t outStride) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256 acc[TILE_ROWS][TILE_BATCH];
-    for (int i = 0; i < RM; i++) {
-        for (int j = 0; j < RN; j++) {
-            acc[i][j] = _mm256_setzero_ps();
-        }
-    }
-    const int64_t numScales = cols / QK;
-    for (int64_t k = 0; k < numBlocks; k++) {
-        __m256 xScale[TILE_BATCH];
-        __m256i xQuant[TILE_BATCH];
-        for (int j = 0; j < RN; j++) {
-            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k);
-            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK));
-        }
-        for (int i = 0; i < RM; i++) {
-            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES;
-            const __m256 wScale = _mm256_set1_ps(f16ToF32(block));
-            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2));
-            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant);
-            for (int j = 0; j < RN; j++) {
-                acc[i][j] = _mm256_fmadd_ps(dotBlock(absW, wQuant, xQuant[j], ones),
-                                            _mm256_mul_ps(wScale, xScale[j]), acc[i][j]);
-            }
-        }
-    }
-    for (int i = 0; i < RM; i++) {
-        for (int j = 0; j < RN; j++) {
-            out[j * outStride + i] = hsum(acc[i][j]);
-        }
-    }
+/* DEFINE_ROW_TILE(NAME, TARGET, MAX_ROWS, PREFETCH_BLOCKS, BLOCK_SUMS) defines NAME, one RM x RN tile (RM <=
+ * MAX_ROWS, RN <= TILE_BATCH): weight rows w[0..RM) (rowBytes apart) times activation rows 0..RN over all blocks,
+ * with BLOCK_SUMS(|w|, sign(w)x) giving a block's int32 sums on TARGET's instructions. Each weight block is loaded
+ * once and reused for RN activation rows, each activation block for RM weight rows; with PREFETCH_BLOCKS > 0 each
+ * weight row is prefetched that many blocks ahead. Every instance computes the same block sums and the same float
+ * steps in the same order, so all give identical results. */
+#define DEFINE_ROW_TILE(NAME, TARGET, MAX_ROWS, PREFETCH_BLOCKS, BLOCK_SUMS) \
+static inline __attribute__((always_inline)) TARGET void NAME(const int RM, const int RN, const uint8_t *w, \
+        int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols, float *out, \
+        int64_t outStride) { \
+    __m256 acc[MAX_ROWS][TILE_BATCH]; \
+    for (int i = 0; i < RM; i++) { \
+        for (int j = 0; j < RN; j++) { \
+            acc[i][j] = _mm256_setzero_ps(); \
+        } \
+    } \
+    const int64_t numScales = cols / QK; \
+    for (int64_t k = 0; k < numBlocks; k++) { \
+        __m256 xScale[TILE_BATCH]; \
+        __m256i xQuant[TILE_BATCH]; \
+        for (int j = 0; j < RN; j++) { \
+            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k); \
+            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK)); \
+        } \
+        for (int i = 0; i < RM; i++) { \
+            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES; \
+            if (PREFETCH_BLOCKS > 0) { \
+                _mm_prefetch((const char *) (block + (PREFETCH_BLOCKS) * Q8_0_BLOCK_BYTES), _MM_HINT_T0); \
+            } \
+            const __m256 wScale = _mm256_set1_ps(f16ToF32(block)); \
+            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2)); \
+            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant); \
+            for (int j = 0; j < RN; j++) { \
+                const __m256i sums = BLOCK_SUMS(absW, _mm256_sign_epi8(xQuant[j], wQuant)); \
+                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(wScale, xScale[j]), acc[i][j]); \
+            } \
+        } \
+    } \
+    for (int i = 0; i < RM; i++) { \
+        for (int j = 0; j < RN; j++) { \
+            out[j * outStride + i] = hsum(acc[i][j]); \
+        } \
+    } \
 }
+
+DEFINE_ROW_TILE(tile, KERNEL, TILE_ROWS, 0, blockSumsAvx2)
 
 /* Block k of weight rows w[0..8) (numRows of them real; the last is repeated to fill the group), transposed:
  * vector j of out holds bytes 4j..4j+3 of row r in its 32-bit lane r, and scales[r] is row r's scale as a
@@ -305,44 +313,13 @@ static KERNEL void matmulInterleaved(const uint8_t *weights, int64_t rowBytes, i
     }
 }
 
-/* The row-wise tile on AVX-512 VNNI: RM weight rows times RN activation rows, as tile() but with one vpdpbusd
- * per block (|w| times sign(w)x, as AVX2's) and a prefetch of each weight row ROW_PREFETCH_BLOCKS blocks ahead.
- * The int32 block sums are the same, so are the results. */
-static inline __attribute__((always_inline)) VNNI_KERNEL void tileVnni(const int RM, const int RN,
-        const uint8_t *w, int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols,
-        float *out, int64_t outStride) {
-    __m256 acc[VNNI_TILE_ROWS][TILE_BATCH];
-    for (int i = 0; i < RM; i++) {
-        for (int j = 0; j < RN; j++) {
-            acc[i][j] = _mm256_setzero_ps();
-        }
-    }
-    const int64_t numScales = cols / QK;
-    for (int64_t k = 0; k < numBlocks; k++) {
-        __m256 xScale[TILE_BATCH];
-        __m256i xQuant[TILE_BATCH];
-        for (int j = 0; j < RN; j++) {
-            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k);
-            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK));
-        }
-        for (int i = 0; i < RM; i++) {
-            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES;
-            _mm_prefetch((const char *) (block + ROW_PREFETCH_BLOCKS * Q8_0_BLOCK_BYTES), _MM_HINT_T0);
-            const __m256 wScale = _mm256_set1_ps(f16ToF32(block));
-            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2));
-            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant);
-            for (int j = 0; j < RN; j++) {
-                const __m256i sums = _mm256_dpbusd_epi32(_mm256_setzero_si256(), absW, _mm256_sign_epi8(xQuant[j], wQuant));
-                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(wScale, xScale[j]), acc[i][j]);
-            }
-        }
-    }
-    for (int i = 0; i < RM; i++) {
-        for (int j = 0; j < RN; j++) {
-            out[j * outStride + i] = hsum(acc[i][j]);
-        }
-    }
+/* vpdpbusd does vpmaddubsw, vpmaddwd and the add in one instruction, without the int16 step. */
+static inline VNNI_KERNEL __m256i blockSumsVnni(__m256i absW, __m256i signedX) {
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), absW, signedX);
 }
+
+/* The row-wise tile on AVX-512 VNNI: 8 rows, each prefetched ROW_PREFETCH_BLOCKS blocks ahead. */
+DEFINE_ROW_TILE(tileVnni, VNNI_KERNEL, VNNI_TILE_ROWS, ROW_PREFETCH_BLOCKS, blockSumsVnni)
 
 #define VNNI_ROW_TILE(RM) \
     switch (rn) { \
@@ -466,7 +443,7 @@ int64_t kvasir_q8_0_scratch_bytes(int64_t cols) {
 }
 
 /* out[b*outStride + r] = sum_c W[r][c] * x[b][c] for b < batch and r0 <= r < r1, with W in Q8_0 and x quantised
- * by kvasir_quantize_q8 (cols % 32 == 0). scratch: kvasir_q8_0_scratch_bytes(cols) bytes, 32-byte aligned,
+ * by kvasir_quantize_q8 (cols % 32 == 0). scratch: kvasir_q8_0_scratch_bytes(cols) bytes, 64-byte aligned,
  * owned by the calling thread for the call. */
 KERNEL void kvasir_q8_0_matmul(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
         const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1, uint8_t *scratch) {
