@@ -41,6 +41,10 @@ public class AttentionBenchmark {
     @Param({"f32", "f16", "int8", "fp8-e4m3", "int4-kivi"})
     public String codec;
 
+    /** Slots used in the last block: 16 fills it; fewer is a decoding sequence's partly filled newest block. */
+    @Param({"16", "9"})
+    public int lastBlockSlots;
+
     private static final int HEAD_DIM = 64;
     private static final int BLOCK_SIZE = 16;
     private static final int CONTEXT = 1024;
@@ -81,9 +85,12 @@ public class AttentionBenchmark {
 
     @Benchmark
     public float[] attend() {
-        for (int b = 0; b < blocks.length; b++) {
+        int last = blocks.length - 1;
+        for (int b = 0; b < last; b++) {
             layout.keyScores(blocks[b], BLOCK_SIZE, q, 0, 0.125f, scores, b * BLOCK_SIZE);
         }
+        layout.keyScores(blocks[last], lastBlockSlots, q, 0, 0.125f, scores, last * BLOCK_SIZE);
+        java.util.Arrays.fill(scores, last * BLOCK_SIZE + lastBlockSlots, scores.length, Float.NEGATIVE_INFINITY);
         float max = Float.NEGATIVE_INFINITY;
         for (float s : scores) {
             max = Math.max(max, s);
@@ -97,9 +104,10 @@ public class AttentionBenchmark {
             scores[i] /= sum;
         }
         java.util.Arrays.fill(out, 0f);
-        for (int b = 0; b < blocks.length; b++) {
+        for (int b = 0; b < last; b++) {
             layout.accumulateValues(blocks[b], BLOCK_SIZE, scores, b * BLOCK_SIZE, out, 0);
         }
+        layout.accumulateValues(blocks[last], lastBlockSlots, scores, last * BLOCK_SIZE, out, 0);
         return out;
     }
 
