@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -52,7 +53,30 @@ final class AdmissionHarness {
 
         Attempt(Mono<Permit> admit, int promptTokens) {
             this.promptTokens = promptTokens;
-            this.subscription = admit.subscribe(p -> permit = p, e -> error = e);
+            Owner owner = new Owner();
+            this.subscription = owner;
+            admit.subscribe(owner);
+        }
+
+        /**
+         * Owns what it receives, as a request does: a permit that arrives while or after its owner disposes it is
+         * released here. (A plain lambda subscriber drops a value that races its disposal, onNextDropped, and a
+         * dropped permit would hold its slot forever; the gateway's own subscriber, flatMapMany into Flux.using,
+         * takes every permit it is given and releases it when the request ends.)
+         */
+        private final class Owner extends BaseSubscriber<Permit> {
+            @Override
+            protected void hookOnNext(Permit value) {
+                permit = value;
+                if (isDisposed()) {
+                    value.release();
+                }
+            }
+
+            @Override
+            protected void hookOnError(Throwable failure) {
+                error = failure;
+            }
         }
 
         boolean admitted() {
