@@ -70,6 +70,12 @@ final class CompareCommand implements Callable<Integer> {
             description = "Also send N requests one at a time to each side, for the TTFT the path adds without queueing (0: skip; default: ${DEFAULT-VALUE}).")
     int singleStreamRequests;
 
+    @Option(names = "--single-stream-rate", paramLabel = "R", defaultValue = "0",
+            description = "Send the single-stream requests as Poisson arrivals at R requests/s instead of back to back, "
+                    + "so that each usually finds the engine idle, as a lone user's requests do (0: back to back; "
+                    + "default: ${DEFAULT-VALUE}).")
+    double singleStreamRate;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0",
             description = "Kernel threads of the in-process engine (default: all cores, as the gateway).")
     int threads;
@@ -112,9 +118,10 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (concurrency < 1 || requests < 1 || warmup < 0 || singleStreamRequests < 0 || rounds < 1) {
-            throw new IllegalArgumentException("--concurrency, --requests and --rounds must be at least 1, --warmup and "
-                    + "--single-stream-requests not negative");
+        if (concurrency < 1 || requests < 1 || warmup < 0 || singleStreamRequests < 0 || rounds < 1
+                || !(singleStreamRate >= 0)) {
+            throw new IllegalArgumentException("--concurrency, --requests and --rounds must be at least 1, --warmup, "
+                    + "--single-stream-requests and --single-stream-rate not negative");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter log = spec.commandLine().getErr();
@@ -162,7 +169,8 @@ final class CompareCommand implements Callable<Integer> {
         LoadReport concurrent = run(side, modelName, workload, users, requests, numWarmup, CONCURRENT_PHASE, round, log);
         LoadReport single = null;
         if (singleStreamRequests > 0) {
-            List<TenantSpec> oneUser = List.of(new TenantSpec("compare", apiKey.key(), new TenantSpec.Users(1)));
+            TenantSpec.Load oneAtATime = singleStreamRate > 0 ? new TenantSpec.Rate(singleStreamRate) : new TenantSpec.Users(1);
+            List<TenantSpec> oneUser = List.of(new TenantSpec("compare", apiKey.key(), oneAtATime));
             single = run(side, modelName, workload, oneUser, singleStreamRequests, 0, SINGLE_STREAM_PHASE, round, log);
         }
         return new Side(concurrent, single);

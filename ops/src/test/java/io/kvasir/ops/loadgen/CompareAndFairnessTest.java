@@ -76,6 +76,32 @@ class CompareAndFairnessTest {
     }
 
     @Test
+    void singleStreamRequestsCanArriveAtARateOnBothSides() throws Exception {
+        Path model = SharedFiles.require("models/stories260K.gguf");
+        String[] common = {"loadgen", "compare", "--url", server.baseUrl().toString(), "--api-key", "sk-one",
+                "--model", FakeOpenAiServer.MODEL, "--engine-model", model.toString(), "--endpoint", "completions",
+                "--concurrency", "1", "--requests", "1", "--warmup", "0", "--single-stream-requests", "3",
+                "--prompt-tokens", "8", "--output-tokens", "2", "--threads", "1", "--kv-cache-mb", "8", "--rounds", "1"};
+        JsonNode r = runJson(concat(common, "--single-stream-rate", "40", "--json"));
+        JsonNode round = r.path("rounds").get(0);
+        assertThat(round.path("engine_single").path("num_succeeded").asInt()).isEqualTo(3);
+        assertThat(round.path("http_single").path("num_succeeded").asInt()).isEqualTo(3);
+        assertThat(server.bodies()).hasSize(4);
+
+        StringWriter err = new StringWriter();
+        int status = KvasirCli.run(concat(common, "--single-stream-rate", "-1"), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("--single-stream-rate");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void theInProcessTargetTokenizesLikeTheGatewayAndStreamsEveryToken() throws Exception {
         Path file = SharedFiles.require("models/stories260K.gguf");
         try (LoadedModel model = LoadedModel.load(file);
