@@ -13,6 +13,7 @@
  *   Quantised activations: row b's quants at xq[b*cols ..], its block scales at xs[b*(cols/32) ..];
  *   x ~= xs[block] * xq[i]. quantize: per block of 32, d = max|x| / 127, q = round-half-even(x / d).
  */
+#include <assert.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
@@ -21,8 +22,7 @@
 #define KVASIR_ABI_VERSION 2
 #define QK 32
 #define Q8_0_BLOCK_BYTES 34
-/* The row-wise tile (small batches): weight rows x activation rows, 12 accumulators of the 16 ymm registers. */
-#define TILE_ROWS 4
+/* The row-wise kernel (small batches) dots one weight row at a time with up to TILE_BATCH activation rows. */
 #define TILE_BATCH 3
 /* The interleaved tile (batches of MIN_INTERLEAVED_BATCH and more): 8 weight rows x 4 activation rows. */
 #define GROUP_ROWS 8
@@ -30,10 +30,6 @@
 #define MIN_INTERLEAVED_BATCH 4
 /* Bytes of one interleaved block: 8 rows x 32 quants, then 8 float scales. */
 #define GROUP_BLOCK_BYTES (GROUP_ROWS * QK + GROUP_ROWS * 4)
-/* The AVX-512 VNNI row-wise tile (batches under 4): 8 weight rows x up to 3 activation rows, each weight row
- * prefetched ROW_PREFETCH_BLOCKS blocks ahead (single-sequence decode is bound by how fast weights stream in). */
-#define VNNI_TILE_ROWS 8
-#define ROW_PREFETCH_BLOCKS 16
 /* The AVX-512 VNNI tile: 16 interleaved weight rows (one zmm of int32 lanes) x up to 8 activation rows. */
 #define VNNI_ROWS 16
 #define VNNI_BATCH 8
@@ -124,52 +120,52 @@ static inline KERNEL float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/* DEFINE_ROW_TILE(NAME, TARGET, MAX_ROWS, PREFETCH_BLOCKS, BLOCK_SUMS) defines NAME, one RM x RN tile (RM <=
- * MAX_ROWS, RN <= TILE_BATCH): weight rows w[0..RM) (rowBytes apart) times activation rows 0..RN over all blocks,
- * with BLOCK_SUMS(|w|, sign(w)x) giving a block's int32 sums on TARGET's instructions. Each weight block is loaded
- * once and reused for RN activation rows, each activation block for RM weight rows; with PREFETCH_BLOCKS > 0 each
- * weight row is prefetched that many blocks ahead. Every instance computes the same block sums and the same float
- * steps in the same order, so all give identical results. */
-#define DEFINE_ROW_TILE(NAME, TARGET, MAX_ROWS, PREFETCH_BLOCKS, BLOCK_SUMS) \
-static inline __attribute__((always_inline)) TARGET void NAME(const int RM, const int RN, const uint8_t *w, \
-        int64_t rowBytes, int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols, float *out, \
-        int64_t outStride) { \
-    __m256 acc[MAX_ROWS][TILE_BATCH]; \
-    for (int i = 0; i < RM; i++) { \
-        for (int j = 0; j < RN; j++) { \
-            acc[i][j] = _mm256_setzero_ps(); \
-        } \
+/* DEFINE_ROWWISE(NAME, TARGET, BLOCK_SUMS) defines NAME, the product for batches under MIN_INTERLEAVED_BATCH on
+ * TARGET's instructions, BLOCK_SUMS(|w|, sign(w)x) giving a block's int32 sums: one weight row at a time, dotted
+ * straight from its blocks with every activation row (each weight block loaded once for all of them). One row at
+ * a time reads the weights as one sequential stream, which the hardware prefetchers follow: on a 2-core AVX-512
+ * EPYC, a decode's products over two threads streamed 13-23 GB/s with tiles of 2, 4 or 8 rows (one stream per
+ * row, with or without software prefetch), 27-34 GB/s one row at a time. Every instance computes the same block
+ * sums and float steps in the same order, so all give identical results. */
+#define DEFINE_ROWWISE(NAME, TARGET, BLOCK_SUMS) \
+static inline __attribute__((always_inline)) TARGET void NAME##Row(const int RN, const uint8_t *row, \
+        int64_t numBlocks, const int8_t *xq, const float *xs, int64_t cols, float *out, int64_t outStride) { \
+    __m256 acc[TILE_BATCH]; \
+    for (int j = 0; j < RN; j++) { \
+        acc[j] = _mm256_setzero_ps(); \
     } \
     const int64_t numScales = cols / QK; \
     for (int64_t k = 0; k < numBlocks; k++) { \
-        __m256 xScale[TILE_BATCH]; \
-        __m256i xQuant[TILE_BATCH]; \
+        const uint8_t *block = row + k * Q8_0_BLOCK_BYTES; \
+        const __m256 wScale = _mm256_set1_ps(f16ToF32(block)); \
+        const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2)); \
+        const __m256i absW = _mm256_sign_epi8(wQuant, wQuant); \
         for (int j = 0; j < RN; j++) { \
-            xScale[j] = _mm256_broadcast_ss(xs + j * numScales + k); \
-            xQuant[j] = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK)); \
-        } \
-        for (int i = 0; i < RM; i++) { \
-            const uint8_t *block = w + i * rowBytes + k * Q8_0_BLOCK_BYTES; \
-            if (PREFETCH_BLOCKS > 0) { \
-                _mm_prefetch((const char *) (block + (PREFETCH_BLOCKS) * Q8_0_BLOCK_BYTES), _MM_HINT_T0); \
-            } \
-            const __m256 wScale = _mm256_set1_ps(f16ToF32(block)); \
-            const __m256i wQuant = _mm256_loadu_si256((const __m256i *) (block + 2)); \
-            const __m256i absW = _mm256_sign_epi8(wQuant, wQuant); \
-            for (int j = 0; j < RN; j++) { \
-                const __m256i sums = BLOCK_SUMS(absW, _mm256_sign_epi8(xQuant[j], wQuant)); \
-                acc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(wScale, xScale[j]), acc[i][j]); \
-            } \
+            const __m256 xScale = _mm256_broadcast_ss(xs + j * numScales + k); \
+            const __m256i xQuant = _mm256_loadu_si256((const __m256i *) (xq + j * cols + k * QK)); \
+            const __m256i sums = BLOCK_SUMS(absW, _mm256_sign_epi8(xQuant, wQuant)); \
+            acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(wScale, xScale), acc[j]); \
         } \
     } \
-    for (int i = 0; i < RM; i++) { \
-        for (int j = 0; j < RN; j++) { \
-            out[j * outStride + i] = hsum(acc[i][j]); \
+    for (int j = 0; j < RN; j++) { \
+        out[j * outStride] = hsum(acc[j]); \
+    } \
+} \
+static TARGET void NAME(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq, const float *xs, \
+        int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1) { \
+    assert(batch >= 1 && batch <= TILE_BATCH); \
+    const int64_t numBlocks = cols / QK; \
+    for (int64_t r = r0; r < r1; r++) { \
+        const uint8_t *row = weights + r * rowBytes; \
+        switch (batch) { \
+            case 1: NAME##Row(1, row, numBlocks, xq, xs, cols, result + r, outStride); break; \
+            case 2: NAME##Row(2, row, numBlocks, xq, xs, cols, result + r, outStride); break; \
+            default: NAME##Row(3, row, numBlocks, xq, xs, cols, result + r, outStride); break; \
         } \
     } \
 }
 
-DEFINE_ROW_TILE(tile, KERNEL, TILE_ROWS, 0, blockSumsAvx2)
+DEFINE_ROWWISE(matmulRowwise, KERNEL, blockSumsAvx2)
 
 /* Block k of weight rows w[0..8) (numRows of them real; the last is repeated to fill the group), transposed:
  * vector j of out holds bytes 4j..4j+3 of row r in its 32-bit lane r, and scales[r] is row r's scale as a
@@ -263,34 +259,6 @@ static inline __attribute__((always_inline)) KERNEL void interleavedTile(const i
     }
 }
 
-#define TILE_CASE(RM, RN) \
-    case (RM) * 16 + (RN): \
-        tile(RM, RN, w, rowBytes, numBlocks, xqTile, xsTile, cols, out, outStride); \
-        break;
-
-/* Small batches: each weight row dotted with up to TILE_BATCH activation rows straight from its packed blocks. */
-static KERNEL void matmulRowwise(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
-        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1) {
-    const int64_t numBlocks = cols / QK;
-    for (int64_t r = r0; r < r1; r += TILE_ROWS) {
-        const int rm = (int) (r1 - r < TILE_ROWS ? r1 - r : TILE_ROWS);
-        const uint8_t *w = weights + r * rowBytes;
-        for (int64_t b = 0; b < batch; b += TILE_BATCH) {
-            const int rn = (int) (batch - b < TILE_BATCH ? batch - b : TILE_BATCH);
-            const int8_t *xqTile = xq + b * cols;
-            const float *xsTile = xs + b * numBlocks;
-            float *out = result + b * outStride + r;
-            switch (rm * 16 + rn) {
-                TILE_CASE(4, 3) TILE_CASE(4, 2) TILE_CASE(4, 1)
-                TILE_CASE(3, 3) TILE_CASE(3, 2) TILE_CASE(3, 1)
-                TILE_CASE(2, 3) TILE_CASE(2, 2) TILE_CASE(2, 1)
-                TILE_CASE(1, 3) TILE_CASE(1, 2) TILE_CASE(1, 1)
-                default: break;
-            }
-        }
-    }
-}
-
 /* Larger batches: each group of 8 weight rows is interleaved once into scratch, then multiplied with every
  * activation row, GROUP_BATCH at a time. */
 static KERNEL void matmulInterleaved(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
@@ -318,31 +286,8 @@ static inline VNNI_KERNEL __m256i blockSumsVnni(__m256i absW, __m256i signedX) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), absW, signedX);
 }
 
-/* The row-wise tile on AVX-512 VNNI: 8 rows, each prefetched ROW_PREFETCH_BLOCKS blocks ahead. */
-DEFINE_ROW_TILE(tileVnni, VNNI_KERNEL, VNNI_TILE_ROWS, ROW_PREFETCH_BLOCKS, blockSumsVnni)
-
-#define VNNI_ROW_TILE(RM) \
-    switch (rn) { \
-        case 1: tileVnni(RM, 1, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
-        case 2: tileVnni(RM, 2, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
-        default: tileVnni(RM, 3, w, rowBytes, numBlocks, xq, xs, cols, result + r, outStride); break; \
-    }
-
-/* Batches under 4 on AVX-512 VNNI: 8 weight rows at a time, then single rows at the end of the range. */
-static VNNI_KERNEL void matmulRowwiseVnni(const uint8_t *weights, int64_t rowBytes, int64_t cols, const int8_t *xq,
-        const float *xs, int64_t batch, float *result, int64_t outStride, int64_t r0, int64_t r1) {
-    const int64_t numBlocks = cols / QK;
-    const int rn = (int) batch;
-    int64_t r = r0;
-    for (; r + VNNI_TILE_ROWS <= r1; r += VNNI_TILE_ROWS) {
-        const uint8_t *w = weights + r * rowBytes;
-        VNNI_ROW_TILE(VNNI_TILE_ROWS)
-    }
-    for (; r < r1; r++) {
-        const uint8_t *w = weights + r * rowBytes;
-        VNNI_ROW_TILE(1)
-    }
-}
+/* Batches under 4 on AVX-512 VNNI: the row-wise product with vpdpbusd. */
+DEFINE_ROWWISE(matmulRowwiseVnni, VNNI_KERNEL, blockSumsVnni)
 
 /* Interleaves weight rows w[0..16) (numRows of them real; the last is repeated to fill the group) for the VNNI
  * tile: vector j of block k (quants + k*512) holds bytes 4j..4j+3 of row r in its 32-bit lane r, scales[16k + r]
