@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Runs a {@link GenerationPlan}: admission for the tenant, one engine request per choice (merged), the drain
@@ -34,7 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>The stream carries each choice's {@link GenerationEvent.Queued}, tokens and {@link GenerationEvent.Finished}
  * (with {@code stop} or {@code length}); everything else ends it with an error: an engine failure (500), a
  * request the engine stopped serving or the drain deadline (503). Engine events are handed off the engine's
- * loop thread at once, so encoding and writing responses never slows the engine.
+ * loop thread at once, to the thread the caller names (the connection's event loop, which writes them), so
+ * encoding and writing responses never slows the engine.
  */
 @Component
 public class GenerationRunner {
@@ -55,8 +56,9 @@ public class GenerationRunner {
      * The plan's events, choice by choice as they come.
      *
      * @param arrivalNanos when the HTTP request arrived ({@link System#nanoTime()}), for time to first token
+     * @param responseThread where the events are delivered: never the engine's loop thread
      */
-    public Flux<ChoiceEvent> run(GenerationPlan plan, long arrivalNanos) {
+    public Flux<ChoiceEvent> run(GenerationPlan plan, long arrivalNanos, Scheduler responseThread) {
         RunObserver observer = new RunObserver(plan, arrivalNanos, metrics);
         return Flux.defer(() -> {
                     if (drain.isDraining()) {
@@ -64,7 +66,7 @@ public class GenerationRunner {
                     }
                     int maxTokens = (int) Math.min(Integer.MAX_VALUE, plan.maxTokensTotal());
                     return admission.admit(plan.tenant(), plan.model(), plan.totalPromptTokens(), maxTokens)
-                            .flatMapMany(permit -> Flux.using(() -> permit, held -> generate(plan),
+                            .flatMapMany(permit -> Flux.using(() -> permit, held -> generate(plan, responseThread),
                                     held -> settle(held, plan, observer)));
                 })
                 .doOnNext(observer::onEvent)
@@ -73,7 +75,7 @@ public class GenerationRunner {
                 .doOnCancel(observer::cancelled);
     }
 
-    private Flux<ChoiceEvent> generate(GenerationPlan plan) {
+    private Flux<ChoiceEvent> generate(GenerationPlan plan, Scheduler responseThread) {
         List<Flux<ChoiceEvent>> choices = new ArrayList<>(plan.numChoices());
         for (int i = 0; i < plan.numChoices(); i++) {
             int index = i;
@@ -83,7 +85,7 @@ public class GenerationRunner {
         }
         AtomicInteger numFinished = new AtomicInteger();
         Flux<ChoiceEvent> merged = Flux.merge(choices)
-                .publishOn(Schedulers.parallel())
+                .publishOn(responseThread)
                 .doOnNext(e -> {
                     if (e.event() instanceof GenerationEvent.Finished) {
                         numFinished.incrementAndGet();

@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -80,11 +81,13 @@ public abstract class GenerationHandler<R extends GenerationHandler.Request> {
                             return new Planned<>(validated, plan(validated, tenant));
                         })
                         .doOnError(failure -> metrics.countRefused(tenant.id(), failure)))
-                .flatMap(planned -> respond(planned.request(), planned.plan(), arrivalNanos, created));
+                .flatMap(planned -> respond(planned.request(), planned.plan(), arrivalNanos, created,
+                        ApiRequests.responseThread(request)));
     }
 
-    private Mono<ServerResponse> respond(R request, GenerationPlan plan, long arrivalNanos, long created) {
-        Flux<ChoiceEvent> events = runner.run(plan, arrivalNanos);
+    private Mono<ServerResponse> respond(R request, GenerationPlan plan, long arrivalNanos, long created,
+            Scheduler responseThread) {
+        Flux<ChoiceEvent> events = runner.run(plan, arrivalNanos, responseThread);
         if (request.stream()) {
             return EventStream.respond(events, plan.numChoices(), encoder(request, plan, created),
                     properties.heartbeatInterval(), json);
