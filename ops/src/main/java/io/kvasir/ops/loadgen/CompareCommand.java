@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + "(--engine-model, built with the gateway's default engine settings) and through the gateway, in one run of "
                 + "several rounds that alternate which side goes first; prints each round's output tokens/s, ratio and the median "
                 + "TTFT the HTTP path adds, and the medians over the rounds, on which the targets are judged.",
-                "Targets (issue 4): at most 5% of throughput and 5 ms of median TTFT at 16 concurrent streams."})
+                "Targets (issue 4): at most 5%% of throughput and 5 ms of median TTFT at 16 concurrent streams."})
 final class CompareCommand implements Callable<Integer> {
 
     private static final long CONCURRENT_PHASE = 0;
