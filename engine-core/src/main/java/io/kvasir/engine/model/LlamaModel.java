@@ -7,6 +7,7 @@ import io.kvasir.engine.kernel.ParallelExecutor;
 import io.kvasir.engine.kernel.ParallelTask;
 import io.kvasir.engine.kernel.VectorOps;
 import io.kvasir.engine.kernel.WeightMatrix;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The Llama-family forward pass on the CPU over a paged KV cache: RMSNorm, RoPE, grouped-query attention
@@ -19,6 +20,14 @@ import io.kvasir.engine.kernel.WeightMatrix;
  * <p>Not thread-safe: one engine loop drives one model instance.
  */
 public final class LlamaModel {
+
+    /**
+     * Floats past {@code maxPositions} in each score row: a layout's masked store of a block's partial last chunk
+     * then lies inside the array. A masked store reaching past the array's end takes the Vector API's checking
+     * path, which the JIT first meets when a sequence nears the context limit; it deoptimises the kernel there and
+     * runs it interpreted (allocating every vector) until it has compiled it again.
+     */
+    private static final int SCORE_PADDING = FloatVector.SPECIES_MAX.length();
 
     private final LlamaConfig config;
     private final LlamaWeights weights;
@@ -98,7 +107,7 @@ public final class LlamaModel {
         }
         logitsInput = new float[maxTokens * dim];
         logits = new float[maxTokens * config.vocabSize()];
-        scoreScratch = new float[executor.numThreads()][maxPositions];
+        scoreScratch = new float[executor.numThreads()][maxPositions + SCORE_PADDING];
         this.maxSeqs = maxSeqs;
         attentionStats = new float[executor.numThreads()][];
     }
