@@ -28,7 +28,7 @@ class EvictionReferenceTest {
 
     /** A random configuration; the budget fraction is whole per mille so the reference can compute it exactly. */
     record Config(String policy, int budgetTokens, int budgetPermille, int evictChunk, int sinkTokens,
-            double recentFraction, String score, int window, int kernelSize, String pooling) {
+            double recentFraction, String score, double decay, int window, int kernelSize, String pooling) {
 
         EvictionPolicy create() {
             EvictionPolicyProvider provider = switch (policy) {
@@ -44,7 +44,7 @@ class EvictionReferenceTest {
                     "budget_fraction", budgetPermille / 1000.0, "evict_chunk", evictChunk));
             switch (policy) {
                 case "streaming" -> values.addAll(List.of("sink_tokens", sinkTokens));
-                case "h2o" -> values.addAll(List.of("recent_fraction", recentFraction, "score", score));
+                case "h2o" -> values.addAll(List.of("recent_fraction", recentFraction, "score", score, "decay", decay));
                 default -> values.addAll(List.of("window", window, "kernel_size", kernelSize, "pooling", pooling));
             }
             return EvictionFixtures.policy(provider, values.toArray());
@@ -59,6 +59,7 @@ class EvictionReferenceTest {
                     random.nextInt(4) == 0 ? 0 : random.nextInt(12),
                     random.nextInt(5) == 0 ? random.nextInt(2) : random.nextInt(101) / 100.0,
                     random.nextBoolean() ? "mean" : "sum",
+                    List.of(1.0, 0.8, 0.5, 0.0).get(random.nextInt(4)),
                     1 + random.nextInt(random.nextBoolean() ? 8 : 64),
                     1 + 2 * random.nextInt(6),
                     random.nextBoolean() ? "avg" : "max");
@@ -191,7 +192,7 @@ class EvictionReferenceTest {
             case "h2o" -> {
                 int numRecent = (int) Math.min(budget, Math.round(config.recentFraction() * budget));
                 IntStream.range(numSlots - numRecent, numSlots).forEach(kept::add);
-                List<Float> ranked = config.score().equals("sum") ? scores : means(positions, scores);
+                List<Float> ranked = config.score().equals("sum") ? scores : means(positions, scores, config.decay());
                 kept.addAll(highest(ranked, numSlots - numRecent, budget - numRecent));
             }
             default -> {
@@ -215,12 +216,20 @@ class EvictionReferenceTest {
         return new ArrayList<>(kept);
     }
 
-    /** Each slot's score per query that attended it: the queries at its position up to the newest slot's. */
-    private static List<Float> means(List<Integer> positions, List<Float> scores) {
+    /**
+     * Each slot's score per query that attended it: the queries at its position up to the newest slot's, each
+     * weighted by decay^age (the engine ages the scores by decay per token).
+     */
+    private static List<Float> means(List<Integer> positions, List<Float> scores, double decay) {
         int last = positions.getLast();
         List<Float> means = new ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
-            means.add(scores.get(i) / (float) (last - positions.get(i) + 1));
+            int numQueries = last - positions.get(i) + 1;
+            double weight = 0;
+            for (int age = 0; age < numQueries; age++) {
+                weight += Math.pow(decay, age);
+            }
+            means.add((float) (scores.get(i) / weight));
         }
         return means;
     }

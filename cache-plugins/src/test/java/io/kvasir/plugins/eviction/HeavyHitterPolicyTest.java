@@ -49,8 +49,8 @@ class HeavyHitterPolicyTest {
         for (int p = 0; p < 20; p++) {
             scores[p] = (20 - p) * (p == 12 ? 0.5f : 0.125f);
         }
-        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
-        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum");
+        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "decay", 1.0);
+        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum", "decay", 1.0);
 
         assertThat(kept(mean, scores, false)).containsExactly(12, 13, 14, 15, 16, 17, 18, 19);
         assertThat(kept(sum, scores, false)).containsExactly(0, 1, 2, 12, 16, 17, 18, 19);
@@ -61,12 +61,33 @@ class HeavyHitterPolicyTest {
         // Gapped positions, newest 100: positions 0, 30 and 90 were seen by 101, 71 and 11 queries.
         int[] positions = concat(new int[] {0, 30, 90}, range(96, 101));
         float[] scores = {101 * 0.1f, 71 * 0.2f, 11 * 0.3f, 0f, 0f, 0f, 0f, 0f};
-        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0);
-        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "score", "sum");
+        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "decay", 1.0);
+        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "score", "sum", "decay", 1.0);
 
         // Three recent slots, two heavy hitters: means 0.1 < 0.2 < 0.3, sums 3.3 < 10.1 < 14.2.
         assertThat(kept(mean, positions, scores, false)).containsExactly(1, 2, 5, 6, 7);
         assertThat(kept(sum, positions, scores, false)).containsExactly(0, 1, 5, 6, 7);
+    }
+
+    @Test
+    void aDecayedMeanDividesByTheDecayedWeightOfTheQueries() {
+        // Decay 0.5: a slot seen by n queries that each gave it a holds a * (1 - 0.5^n) / 0.5. Slots 0..11 get 0.25
+        // per query, slot 4 gets 0.3 and slot 9 0.27: the mean recovers those rates whatever each slot's age.
+        float[] scores = new float[20];
+        for (int p = 0; p < 20; p++) {
+            double perQuery = p == 4 ? 0.3 : p == 9 ? 0.27 : 0.25;
+            scores[p] = (float) (perQuery * (1 - Math.pow(0.5, 20 - p)) / 0.5);
+        }
+        EvictionPolicy decayed = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "decay", 0.5);
+
+        assertThat(decayed.attentionDecay()).isEqualTo(0.5);
+        assertThat(kept(decayed, scores, false)).containsExactly(4, 9, 14, 15, 16, 17, 18, 19);
+    }
+
+    @Test
+    void theDefaultDecayIsTheMeasuredOne() {
+        assertThat(policy(PROVIDER).attentionDecay()).isEqualTo(0.8);
+        assertThat(policy(PROVIDER, "decay", 1.0).attentionDecay()).isEqualTo(1.0);
     }
 
     @Test

@@ -523,7 +523,9 @@ public final class Engine implements AutoCloseable {
             boolean failed = false;
             if (eviction != null) {
                 if (eviction.needsAttentionStats()) {
-                    forwardPass.addAttentionStats(i, kvCache.numTokens(request.kvSequence()), request.slotScores());
+                    int numSlots = kvCache.numTokens(request.kvSequence());
+                    eviction.ageAttention(request.slotScores(), numSlots, numNew);
+                    forwardPass.addAttentionStats(i, numSlots, request.slotScores());
                 }
                 try {
                     eviction.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());

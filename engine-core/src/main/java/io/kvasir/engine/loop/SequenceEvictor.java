@@ -25,6 +25,8 @@ final class SequenceEvictor {
     private final EvictionPolicy policy;
     private final EvictionPolicy.AttentionStats attentionStats;
     private final int observationWindow;
+    /** Per-token factor on accumulated statistics, in [0, 1]; 1 for statistics that are not accumulated. */
+    private final double attentionDecay;
     private final boolean selectsDuringPrefill;
     private boolean disabled;
     private final KvCacheManager kvCache;
@@ -42,6 +44,12 @@ final class SequenceEvictor {
         this.policy = policy;
         this.attentionStats = policy.attentionStats();
         this.observationWindow = policy.observationWindow();
+        double decay = attentionStats == EvictionPolicy.AttentionStats.ACCUMULATED ? policy.attentionDecay() : 1.0;
+        if (!(decay >= 0.0 && decay <= 1.0)) {
+            throw new IllegalArgumentException("eviction policy '" + name + "' asked for an attention decay of " + decay
+                    + "; it must be in [0, 1]");
+        }
+        this.attentionDecay = decay;
         this.selectsDuringPrefill = policy.selectsDuringPrefill();
         this.kvCache = kvCache;
         this.kvMemory = kvMemory;
@@ -72,6 +80,20 @@ final class SequenceEvictor {
 
     boolean needsAttentionStats() {
         return !disabled && attentionStats != EvictionPolicy.AttentionStats.NONE;
+    }
+
+    /**
+     * Ages a sequence's accumulated statistics before a step that computed {@code numNewTokens} of its tokens adds
+     * its attention: each slot's score is multiplied by {@code decay^numNewTokens} (nothing to do for a plain sum).
+     */
+    void ageAttention(float[] slotScores, int numSlots, int numNewTokens) {
+        if (attentionDecay == 1.0 || numSlots == 0) {
+            return;
+        }
+        float factor = (float) Math.pow(attentionDecay, numNewTokens);
+        for (int i = 0; i < numSlots; i++) {
+            slotScores[i] *= factor;
+        }
     }
 
     /** Whether the policy was disabled (it timed out): nothing is evicted any more. */

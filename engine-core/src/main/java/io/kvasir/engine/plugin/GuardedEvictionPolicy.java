@@ -26,6 +26,18 @@ final class GuardedEvictionPolicy implements EvictionPolicy {
     }
 
     @Override
+    public double attentionDecay() {
+        guard.enter("attentionDecay");
+        try {
+            return policy.attentionDecay();
+        } catch (RuntimeException e) {
+            throw guard.failed(e);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
     public int observationWindow() {
         guard.enter("observationWindow");
         try {

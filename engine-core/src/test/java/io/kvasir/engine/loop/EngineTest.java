@@ -299,6 +299,27 @@ class EngineTest {
     }
 
     @Test
+    void accumulatedAttentionForgetsAtThePolicysDecayPerToken() throws Exception {
+        // Every computed token gives one unit of attention per layer and head, spread over the slots. Summed, the
+        // scores hold one unit per query; with decay d each step first multiplies them by d, so after many decode
+        // steps they total units / (1 - d) whatever came before.
+        double unitsPerQuery = (double) model.config().numLayers() * model.config().numHeads();
+        int[] prompt = longPrompt(40);
+        int numGenerated = 40;
+        io.kvasir.engine.plugin.PluginRegistry registry = io.kvasir.engine.plugin.PluginRegistry.load();
+        for (double decay : new double[] {1.0, 0.5}) {
+            EngineConfig recording = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                    .withEviction(StrategyChoice.of("test-decaying", java.util.Map.of("decay", decay))));
+            try (Engine engine = Engine.start(model, recording, registry)) {
+                generate(engine, "decay-" + decay, prompt, greedy(numGenerated));
+            }
+            // The last select saw every computed token: the prompt and all generated tokens but the last.
+            double expected = decay == 1.0 ? (prompt.length + numGenerated - 1) * unitsPerQuery : unitsPerQuery / (1 - decay);
+            assertThat(RecordingDecayEviction.lastTotal).as("decay %s", decay).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(0.1));
+        }
+    }
+
+    @Test
     void anEvictionPolicyThatThrowsIsCountedAndRequestsStillComplete() throws Exception {
         io.kvasir.engine.plugin.PluginRegistry registry = io.kvasir.engine.plugin.PluginRegistry.load();
         EngineConfig throwing = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))

@@ -20,6 +20,18 @@ public interface EvictionPolicy {
 
     AttentionStats attentionStats();
 
+    /**
+     * For {@link AttentionStats#ACCUMULATED}: how the accumulated attention forgets, per token. Before a step adds
+     * its attention, every slot's accumulated score is multiplied by {@code decay^n}, {@code n} being the tokens
+     * the step computed for the sequence (1 while decoding). 1 keeps the plain sum over every query (H2O's
+     * statistic); below 1 the sum weighs recent queries more, an exponential moving sum whose weight halves every
+     * {@code ln 0.5 / ln decay} tokens, so a slot's score follows what the current tokens attend (TOVA ranks by
+     * the current query's attention alone: decay 0). In [0, 1]; ignored for the other statistics.
+     */
+    default double attentionDecay() {
+        return 1.0;
+    }
+
     /** Prompt tokens whose attention SnapKV observes; 0 for other policies. */
     default int observationWindow() {
         return 0;

@@ -12,6 +12,11 @@ package io.kvasir.plugins.eviction.internal;
  * {@code last} was attended by the {@code last - p + 1} queries at positions {@code p..last} (every computed
  * token collects the statistic), so a sum favours old slots by that factor whatever they hold; the mean
  * compares slots by how much each query gave them.
+ *
+ * <p>The accumulation may forget ({@code decay} below 1, {@link #attentionDecay()}): the engine multiplies every
+ * score by {@code decay} per token before adding the new token's attention, so the scores follow what the recent
+ * queries attend rather than what the first ones did. The mean then divides by the decayed number of queries,
+ * {@code (1 - decay^n) / (1 - decay)} for a slot seen by {@code n} queries.
  */
 public final class HeavyHitterPolicy extends BudgetedPolicy {
 
@@ -25,6 +30,7 @@ public final class HeavyHitterPolicy extends BudgetedPolicy {
 
     private final double recentFraction;
     private final Scoring scoring;
+    private final double decay;
     private final TopSlots topSlots = new TopSlots();
     private float[] meanScores = new float[256];
 
@@ -32,8 +38,9 @@ public final class HeavyHitterPolicy extends BudgetedPolicy {
      * @param budget the slot budget
      * @param recentFraction share of the budget given to the most recent slots, in [0, 1]
      * @param scoring how the older slots are ranked
+     * @param decay per-token factor on the accumulated attention, in [0, 1] (1: the plain sum)
      */
-    public HeavyHitterPolicy(EvictionBudget budget, double recentFraction, Scoring scoring) {
+    public HeavyHitterPolicy(EvictionBudget budget, double recentFraction, Scoring scoring, double decay) {
         super(budget);
         if (!(recentFraction >= 0.0 && recentFraction <= 1.0)) {
             throw new IllegalArgumentException("recentFraction must be in [0, 1], got " + recentFraction);
@@ -41,6 +48,10 @@ public final class HeavyHitterPolicy extends BudgetedPolicy {
         if (scoring == null) {
             throw new IllegalArgumentException("scoring must not be null");
         }
+        if (!(decay >= 0.0 && decay <= 1.0)) {
+            throw new IllegalArgumentException("decay must be in [0, 1], got " + decay);
+        }
+        this.decay = decay;
         this.recentFraction = recentFraction;
         this.scoring = scoring;
     }
@@ -48,6 +59,11 @@ public final class HeavyHitterPolicy extends BudgetedPolicy {
     @Override
     public AttentionStats attentionStats() {
         return AttentionStats.ACCUMULATED;
+    }
+
+    @Override
+    public double attentionDecay() {
+        return decay;
     }
 
     @Override
@@ -66,9 +82,18 @@ public final class HeavyHitterPolicy extends BudgetedPolicy {
         }
         int last = slotPositions[numSlots - 1];
         for (int slot = 0; slot < numCandidates; slot++) {
-            meanScores[slot] = slotScores[slot] / (last - slotPositions[slot] + 1);
+            meanScores[slot] = (float) (slotScores[slot] / queryWeight(last - slotPositions[slot] + 1));
         }
         return meanScores;
+    }
+
+    /** The weight of {@code n} queries in the accumulated sum: n, or their decayed weights summed. */
+    private double queryWeight(int n) {
+        return decay == 1.0 ? n : decay == 0.0 ? 1.0 : (1.0 - Math.pow(decay, n)) / (1.0 - decay);
+    }
+
+    public double decay() {
+        return decay;
     }
 
     public double recentFraction() {

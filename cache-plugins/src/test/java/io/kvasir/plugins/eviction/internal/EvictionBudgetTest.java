@@ -56,7 +56,7 @@ class EvictionBudgetTest {
         EvictionBudget budget = new EvictionBudget(10, 0.5, 0);
 
         assertThatIllegalArgumentException().isThrownBy(() -> new StreamingLlmPolicy(budget, -1)).withMessageContaining("sinkTokens");
-        assertThatIllegalArgumentException().isThrownBy(() -> new HeavyHitterPolicy(budget, Double.NaN, HeavyHitterPolicy.Scoring.MEAN)).withMessageContaining("recentFraction");
+        assertThatIllegalArgumentException().isThrownBy(() -> new HeavyHitterPolicy(budget, Double.NaN, HeavyHitterPolicy.Scoring.MEAN, 1.0)).withMessageContaining("recentFraction");
         assertThatIllegalArgumentException().isThrownBy(() -> new SnapKvPolicy(budget, 0, 7, SnapKvPolicy.Pooling.AVG)).withMessageContaining("window");
         assertThatIllegalArgumentException().isThrownBy(() -> new SnapKvPolicy(budget, 8, 4, SnapKvPolicy.Pooling.AVG)).withMessageContaining("kernelSize");
         assertThatIllegalArgumentException().isThrownBy(() -> new SnapKvPolicy(budget, 8, 7, null)).withMessageContaining("pooling");
