@@ -7,7 +7,10 @@ import io.kvasir.api.plugin.PluginConfig;
 import io.kvasir.plugins.codec.internal.FixedCodec;
 import io.kvasir.plugins.codec.internal.Fp8E4m3Layout;
 
-/** The {@code fp8-e4m3} KV codec: OCP FP8 E4M3 with one f32 scale per token and head mapping the vector's absmax to 448, about 1.06 bytes per element at head size 64. No configuration. */
+/**
+ * The {@code fp8-e4m3} KV codec: OCP FP8 E4M3 with one least-squared-error f32 scale per token and head, keys coded
+ * as differences from the previous key, about 1.06 bytes per element at head size 64. No configuration.
+ */
 public final class Fp8E4m3CodecProvider implements KvCodecProvider {
 
     public static final String NAME = "fp8-e4m3";
@@ -19,7 +22,7 @@ public final class Fp8E4m3CodecProvider implements KvCodecProvider {
 
     @Override
     public String description() {
-        return "OCP FP8 E4M3 with one f32 scale per token and head mapping the vector's absmax to 448, about 1.06 bytes per element at head size 64.";
+        return "OCP FP8 E4M3 with one least-squared-error f32 scale per token and head; keys coded as differences from the previous key. About 1.06 bytes per element at head size 64.";
     }
 
     @Override

@@ -20,7 +20,7 @@ final class ErrorBounds {
                     ? int8Bound(data.k[slot])
                     : kiviKeyBound(data, channel);
             case "int8" -> int8ChannelBound(data.k, numWritten, channel, true);
-            case "fp8-e4m3" -> fp8KeyBound(data, slot, channel);
+            case "fp8-e4m3" -> fp8KeyBound(data, slot);
             default -> elementBound(codec, data.k[slot], x);
         };
     }
@@ -50,10 +50,7 @@ final class ErrorBounds {
         return switch (codec) {
             case "f32" -> 0;
             case "f16" -> Math.max(Math.abs(x) * F16_HALF_ULP, TINY);
-            case "fp8-e4m3" -> {
-                double scale = absMax(vector) / 448;
-                yield Math.abs(x) * 0x1p-4 + scale * 0x1p-10 + ulps(scale);
-            }
+            case "fp8-e4m3" -> fp8VectorBound(vector);
             default -> throw new IllegalArgumentException(codec);
         };
     }
@@ -81,16 +78,39 @@ final class ErrorBounds {
         return numWritten * (step + 0x1p-16) / 2 + ulps(absMax);
     }
 
-    /** E4M3's bound on the key's difference from the block's first key rounded to f16, plus adding it back. */
-    private static double fp8KeyBound(KvData data, int slot, int channel) {
+    /**
+     * Fp8's keys are differences from the previous slot's decoded key (slot 0's from its own f16 rounding), each
+     * coded within {@link #fp8VectorBound}; the difference is bounded by the originals' difference plus the
+     * previous key's error, so the bound recurses along the slots. Decoding sums {@code slot + 1} terms.
+     */
+    private static double fp8KeyBound(KvData data, int slot) {
         float[] difference = new float[data.headDim];
-        double reference = 0;
-        for (int c = 0; c < data.headDim; c++) {
-            float r = Float.float16ToFloat(Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, data.k[0][c]))));
-            difference[c] = data.k[slot][c] - r;
-            reference = Math.max(reference, Math.abs(r));
+        double previousError = 0;
+        double magnitude = 0;
+        for (int t = 0; t <= slot; t++) {
+            for (int c = 0; c < data.headDim; c++) {
+                float r = Float.float16ToFloat(Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, data.k[0][c]))));
+                float previous = t == 0 ? r : data.k[t - 1][c];
+                difference[c] = (float) (Math.abs(data.k[t][c] - previous) + previousError);
+                magnitude = Math.max(magnitude, Math.abs(r) + Math.abs(data.k[t][c]));
+            }
+            previousError = fp8VectorBound(difference) + (t + 1) * ulps(magnitude);
         }
-        return elementBound("fp8-e4m3", difference, difference[channel]) + ulps(reference + absMax(data.k[slot]));
+        return previousError;
+    }
+
+    /**
+     * E4M3 with the least-squared-error scale: at most the absmax scale's squared error, whose per-element bound is a
+     * relative 2^-4 plus the subnormal step; so every element is within the root of those bounds' summed squares.
+     */
+    private static double fp8VectorBound(float[] vector) {
+        double scale = absMax(vector) / 448;
+        double sum = 0;
+        for (float x : vector) {
+            double bound = Math.abs(x) * 0x1p-4 + scale * 0x1p-10;
+            sum += bound * bound;
+        }
+        return Math.sqrt(sum) + ulps(scale * 448);
     }
 
     /** Half a step of a symmetric int8 scale absmax/127, plus float rounding. */
