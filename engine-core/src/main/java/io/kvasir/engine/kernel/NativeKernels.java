@@ -60,9 +60,18 @@ final class NativeKernels {
 
     static {
         Handles handles = null;
+        KernelSet kernels = null;
         String reason;
         try {
-            handles = load(bundledLibrary());
+            Handles loaded = load(bundledLibrary());
+            try {
+                kernels = loaded.select(System.getProperty(ISA_PROPERTY, "auto"));
+            } catch (UnavailableException e) {
+                // A misspelt or unsupported setting is the operator's mistake: say so louder than a missing library.
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                throw e;
+            }
+            handles = loaded;
             reason = "";
         } catch (UnavailableException e) {
             reason = e.getMessage();
@@ -70,7 +79,7 @@ final class NativeKernels {
         }
         HANDLES = handles;
         UNAVAILABLE_REASON = reason;
-        KERNELS = handles == null ? null : handles.best(System.getProperty(ISA_PROPERTY, "auto"));
+        KERNELS = kernels;
         Q8_0_SCRATCH_BYTES = handles == null ? null : handles.q8_0ScratchBytes();
     }
 
@@ -103,9 +112,30 @@ final class NativeKernels {
     /** The downcalls into one loaded library; {@code vnni} is null where the CPU lacks AVX-512 VNNI. */
     record Handles(KernelSet avx2, KernelSet vnni, MethodHandle q8_0ScratchBytes) {
 
-        /** The VNNI set where there is one and {@code isaProperty} is not {@code avx2}, the AVX2 set otherwise. */
-        KernelSet best(String isaProperty) {
-            return vnni != null && !isaProperty.trim().equalsIgnoreCase(Isa.AVX2.label()) ? vnni : avx2;
+        /**
+         * The set {@code isaProperty} names: {@code auto} (any case) the best this CPU runs (VNNI where there is
+         * one), otherwise an {@link Isa#label()}.
+         *
+         * @throws UnavailableException for any other name (listing the known ones), or an instruction set this
+         *         CPU does not run
+         */
+        KernelSet select(String isaProperty) throws UnavailableException {
+            String name = isaProperty.trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("auto")) {
+                return vnni != null ? vnni : avx2;
+            }
+            for (Isa isa : Isa.values()) {
+                if (isa.label().equals(name)) {
+                    KernelSet set = of(isa);
+                    if (set == null) {
+                        throw new UnavailableException(ISA_PROPERTY + "=" + isaProperty + ", but this CPU does not run "
+                                + isa.label());
+                    }
+                    return set;
+                }
+            }
+            throw new UnavailableException("unknown " + ISA_PROPERTY + " '" + isaProperty + "'; known: auto, "
+                    + Isa.AVX2.label() + ", " + Isa.AVX512_VNNI.label());
         }
 
         /** The set for {@code isa}; null where this CPU does not run it. */

@@ -45,6 +45,25 @@ class NativeKernelsTest {
     }
 
     @Test
+    void theIsaPropertyNamesAKnownSetOrFailsWithTheKnownNames() throws Exception {
+        NativeKernels.KernelSet avx2 = new NativeKernels.KernelSet(NativeKernels.Isa.AVX2, null, null);
+        NativeKernels.KernelSet vnni = new NativeKernels.KernelSet(NativeKernels.Isa.AVX512_VNNI, null, null);
+        NativeKernels.Handles both = new NativeKernels.Handles(avx2, vnni, null);
+        NativeKernels.Handles avx2Only = new NativeKernels.Handles(avx2, null, null);
+
+        assertThat(both.select("auto")).isSameAs(vnni);
+        assertThat(both.select(" AVX2 ")).isSameAs(avx2);
+        assertThat(both.select("avx512-vnni")).isSameAs(vnni);
+        assertThat(avx2Only.select("Auto")).isSameAs(avx2);
+        assertThatThrownBy(() -> avx2Only.select("avx512-vnni"))
+                .isInstanceOf(NativeKernels.UnavailableException.class)
+                .hasMessageContaining("does not run avx512-vnni");
+        assertThatThrownBy(() -> both.select("avx-2"))
+                .isInstanceOf(NativeKernels.UnavailableException.class)
+                .hasMessage("unknown kvasir.kernels.isa 'avx-2'; known: auto, avx2, avx512-vnni");
+    }
+
+    @Test
     void libraryLoadsWhereTheBuildCouldCompileIt() {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         boolean expected = NativeKernels.platform() != null && gccOnPath();
