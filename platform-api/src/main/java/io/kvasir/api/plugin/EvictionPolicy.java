@@ -25,8 +25,7 @@ public interface EvictionPolicy {
          * each slot, summed over layers and heads: a window of queries that slides with every step, so that a policy
          * can select again during decode by what the most recent queries attend (SnapKV's observation window,
          * re-applied). A query that has left the window no longer counts, whatever it attended; slots after a
-         * query get nothing from it. At the end of prefill this equals {@link #OBSERVATION_WINDOW} (when the prompt
-         * is at least a window long).
+         * query get nothing from it. At the end of prefill this equals {@link #OBSERVATION_WINDOW}.
          */
         RECENT_WINDOW
     }
