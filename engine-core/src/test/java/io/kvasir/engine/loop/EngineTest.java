@@ -429,11 +429,10 @@ class EngineTest {
         return least;
     }
 
-    /** Reads the loop thread's allocated bytes at two token counts; collects nothing itself. */
-    private static final class AllocationListener implements io.kvasir.api.GenerationListener {
+    /** Reads the loop thread's allocated bytes at two token counts; collects no tokens (that would allocate). */
+    private static final class AllocationListener extends CollectingListener {
         private final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        private final java.util.concurrent.CompletableFuture<GenerationResult> done = new java.util.concurrent.CompletableFuture<>();
         private final int first;
         private final int last;
         private int numTokens;
@@ -453,20 +452,6 @@ class EngineTest {
             } else if (numTokens == last) {
                 allocatedAtLast = threads.getCurrentThreadAllocatedBytes();
             }
-        }
-
-        @Override
-        public void onComplete(GenerationResult result) {
-            done.complete(result);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            done.completeExceptionally(error);
-        }
-
-        void await() throws Exception {
-            done.get(120, TimeUnit.SECONDS);
         }
     }
 
