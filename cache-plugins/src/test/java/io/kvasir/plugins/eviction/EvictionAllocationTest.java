@@ -24,8 +24,9 @@ class EvictionAllocationTest {
                 policy(new NoEvictionProvider()),
                 policy(new StreamingLlmProvider(), "evict_chunk", 0),
                 policy(new HeavyHitterProvider(), "evict_chunk", 0),
-                policy(new SnapKvProvider(), "evict_chunk", 0, "pooling", "avg"),
-                policy(new SnapKvProvider(), "evict_chunk", 0, "pooling", "max")};
+                policy(new SnapKvProvider(), "evict_chunk", 0),
+                policy(new SnapKvProvider(), "evict_chunk", 0, "kernel_size", 7, "pooling", "avg"),
+                policy(new SnapKvProvider(), "evict_chunk", 0, "kernel_size", 7, "pooling", "max")};
         int[] positions = range(0, 4096);
         float[] scores = new float[4096];
         SplittableRandom random = new SplittableRandom(3);

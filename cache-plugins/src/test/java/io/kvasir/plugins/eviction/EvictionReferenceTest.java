@@ -108,10 +108,8 @@ class EvictionReferenceTest {
                         scores.set(i, scores.get(i) + score(scoreKind, random));
                     }
                     scores.add(score(scoreKind, random));
-                } else if (config.policy().equals("snapkv")) {
-                    // Only prompt tokens collect SnapKV's statistic: generated slots score zero.
-                    scores.add(0f);
                 } else {
+                    // The other statistics are redrawn: the recent window's (SnapKV) slides with every step.
                     scores.replaceAll(s -> score(scoreKind, random));
                     scores.add(score(scoreKind, random));
                 }
@@ -199,17 +197,11 @@ class EvictionReferenceTest {
                 int window = config.window();
                 if (budget < window) {
                     IntStream.range(numSlots - budget, numSlots).forEach(kept::add);
-                } else if (!endOfPrefill) {
-                    int numPromptSlots = 0;
-                    while (numPromptSlots < numSlots && scores.get(numPromptSlots) > 0f) {
-                        numPromptSlots++;
-                    }
-                    int numOldest = Math.min(numPromptSlots, budget - window);
-                    IntStream.range(0, numOldest).forEach(kept::add);
-                    IntStream.range(numSlots - (budget - numOldest), numSlots).forEach(kept::add);
                 } else {
+                    // The same rule at the end of prefill and during decode.
                     IntStream.range(numSlots - window, numSlots).forEach(kept::add);
-                    kept.addAll(highest(pooled(config, scores, numSlots - window), numSlots - window, budget - window));
+                    List<Float> pooled = pooled(config, positions, scores, numSlots - window);
+                    kept.addAll(highest(pooled, numSlots - window, budget - window));
                 }
             }
         }
@@ -240,13 +232,14 @@ class EvictionReferenceTest {
         return IntStream.range(0, numCandidates).boxed().sorted(byScoreThenRecency.reversed()).limit(k).toList();
     }
 
-    private static List<Float> pooled(Config config, List<Float> scores, int numCandidates) {
+    /** Each candidate's score pooled over the candidates whose positions lie within half a kernel of its own. */
+    private static List<Float> pooled(Config config, List<Integer> positions, List<Float> scores, int numCandidates) {
         int half = config.kernelSize() / 2;
         List<Float> pooled = new ArrayList<>();
         for (int slot = 0; slot < numCandidates; slot++) {
             List<Float> neighbours = new ArrayList<>();
-            for (int j = slot - half; j <= slot + half; j++) {
-                if (j >= 0 && j < numCandidates) {
+            for (int j = 0; j < numCandidates; j++) {
+                if (Math.abs(positions.get(j) - positions.get(slot)) <= half) {
                     neighbours.add(scores.get(j));
                 }
             }

@@ -8,10 +8,10 @@ import static io.kvasir.plugins.eviction.EvictionFixtures.range;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.EvictionPolicy.AttentionStats;
+import io.kvasir.plugins.eviction.internal.SnapKvPolicy;
 import org.junit.jupiter.api.Test;
 
 class SnapKvPolicyTest {
@@ -58,63 +58,53 @@ class SnapKvPolicyTest {
     }
 
     @Test
-    void decodingKeepsTheSelectedPromptSlotsAndTheNewestTokens() {
-        EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 40, "evict_chunk", 4, "window", 8, "kernel_size", 1);
-        int[] selected = IntStream.range(0, 32).map(i -> 2 * i).toArray();
-        float[] promptScores = new float[100];
-        Arrays.fill(promptScores, 0.01f);
-        for (int slot : selected) {
-            promptScores[slot] = 1f;
+    void decodeSelectsAgainByWhatTheRecentWindowAttends() {
+        EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 10, "evict_chunk", 2, "window", 4, "kernel_size", 1);
+        // After an earlier selection: prompt slots at positions 0, 3, 4, 9, then generated tokens 20..28.
+        int[] positions = concat(new int[] {0, 3, 4, 9}, range(20, 29));
+        float[] scores = new float[13];
+        scores[0] = 5f;
+        scores[1] = 0.1f;
+        scores[2] = 0.2f;
+        scores[3] = 0.05f;
+        for (int slot = 4; slot < 9; slot++) {
+            scores[slot] = 0.3f + slot * 0.01f;
         }
-        int[] prefillKept = kept(snapKv, promptScores, true);
-        int[] positions = compact(range(0, 100), prefillKept);
-        float[] scores = compact(promptScores, prefillKept);
-        assertThat(positions).containsExactly(concat(selected, range(92, 100)));
+        scores[4] = 0.01f;
+        // Scores of the window's own slots (9..12) play no part.
+        Arrays.fill(scores, 9, 13, 100f);
 
-        int numEvictions = 0;
-        for (int step = 0; step < 100; step++) {
-            int newest = 100 + step;
-            positions = Arrays.copyOf(positions, positions.length + 1);
-            positions[positions.length - 1] = newest;
-            // Generated tokens never receive the statistic.
-            scores = Arrays.copyOf(scores, scores.length + 1);
-
-            int[] kept = kept(snapKv, positions, scores, false);
-            if (kept.length < positions.length) {
-                numEvictions++;
-                assertThat(compact(positions, kept)).containsExactly(concat(selected, range(newest - 7, newest + 1)));
-            }
-            positions = compact(positions, kept);
-            scores = compact(scores, kept);
-            assertThat(positions.length).isLessThanOrEqualTo(44);
-            assertThat(positions).contains(selected).contains(newest);
-        }
-        // The cache reaches 45 slots five tokens after prefill and every fifth token after that.
-        assertThat(numEvictions).isEqualTo(20);
+        // Budget 10, window 4: the 6 best of slots 0..8 (slot 0, the generated 5..8 and prompt slot 2); the prompt
+        // slots 1 and 3 and the generated slot 4 give way.
+        assertThat(kept(snapKv, positions, scores, false)).containsExactly(0, 2, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertThat(kept(snapKv, positions, scores, true)).containsExactly(0, 2, 5, 6, 7, 8, 9, 10, 11, 12);
     }
 
     @Test
-    void withAFractionBudgetThePromptSlotsStayAndTheRecentWindowGrows() {
+    void withTwoPromptTokensDecodeStillSelectsAmongGeneratedOnes() {
+        // The forced mode of eval-strategies: a two-token prompt, everything else decoded.
         EvictionPolicy snapKv = policy(PROVIDER, "budget_fraction", 0.5, "evict_chunk", 0, "window", 4, "kernel_size", 1);
-        // After prefill: 10 prompt slots kept (positive scores), then 30 generated tokens, positions 40..69.
-        int[] positions = concat(new int[] {1, 3, 5, 7, 9, 11, 36, 37, 38, 39}, range(40, 70));
-        float[] scores = new float[positions.length];
-        Arrays.fill(scores, 0, 10, 0.5f);
+        float[] scores = new float[40];
+        Arrays.fill(scores, 0.1f);
+        scores[0] = 5f;
+        Arrays.fill(scores, 10, 15, 1f);
 
-        // Length 70, budget 35: the 10 prompt slots and the newest 25 generated tokens.
-        assertThat(compact(positions, kept(snapKv, positions, scores, false)))
-                .containsExactly(concat(new int[] {1, 3, 5, 7, 9, 11, 36, 37, 38, 39}, range(45, 70)));
+        // Length 40, budget 20: the window 36..39 and 16 of slots 0..35: slot 0, 10..14, and of the equal rest the
+        // ten most recent, 26..35.
+        assertThat(kept(snapKv, scores, false)).containsExactly(concat(new int[] {0}, range(10, 15), range(26, 40)));
     }
 
     @Test
-    void promptSlotsGiveWayWhenTheBudgetLeavesNoRoomForTheWindow() {
-        EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "window", 4, "kernel_size", 1);
-        int[] positions = concat(range(0, 6), range(50, 56));
-        float[] scores = new float[12];
-        Arrays.fill(scores, 0, 6, 1f);
+    void poolingSpansPositionsSoEvictedNeighboursCountAsZero() {
+        EvictionPolicy snapKv = policy(PROVIDER, "budget_tokens", 6, "evict_chunk", 0, "window", 2, "kernel_size", 3);
+        // Slots 0..7 before the window; positions 1 and 2 sit next to each other, 5 and 9 have no cached neighbour.
+        int[] positions = {1, 2, 5, 9, 12, 13, 16, 20, 30, 31};
+        float[] scores = {0.6f, 0.6f, 0.9f, 0.9f, 0.5f, 0.5f, 1.0f, 0.2f, 0f, 0f};
 
-        // 6 prompt slots, budget 8, window 4: the 4 oldest prompt slots and the newest 4 slots.
-        assertThat(kept(snapKv, positions, scores, false)).containsExactly(0, 1, 2, 3, 8, 9, 10, 11);
+        // Averages over 3 positions: 0.4, 0.4, 0.3, 0.3, 1/3, 1/3, 1/3, 0.2/3. The top 4 are slots 0, 1 and, of the
+        // three equal thirds (12|13 and 13|12 sum to 1.0, 16 alone is 1.0), the two most recent, 5 and 6. Pooling
+        // over slots instead would have given slot 2 (0.6 + 0.9 + 0.9) and slot 3 the lead.
+        assertThat(kept(snapKv, positions, scores, false)).containsExactly(0, 1, 5, 6, 8, 9);
     }
 
     @Test
@@ -151,10 +141,19 @@ class SnapKvPolicyTest {
     }
 
     @Test
-    void asksForTheObservationWindowAndTheWholePrompt() {
+    void theDefaultsAreTheMeasuredOnes() {
+        SnapKvPolicy snapKv = (SnapKvPolicy) policy(PROVIDER);
+
+        assertThat(snapKv.window()).isEqualTo(24);
+        assertThat(snapKv.kernelSize()).isEqualTo(1);
+        assertThat(snapKv.pooling()).isEqualTo(SnapKvPolicy.Pooling.AVG);
+    }
+
+    @Test
+    void asksForTheRecentWindowAndTheWholePrompt() {
         EvictionPolicy snapKv = policy(PROVIDER, "window", 24);
 
-        assertThat(snapKv.attentionStats()).isEqualTo(AttentionStats.OBSERVATION_WINDOW);
+        assertThat(snapKv.attentionStats()).isEqualTo(AttentionStats.RECENT_WINDOW);
         assertThat(snapKv.observationWindow()).isEqualTo(24);
         assertThat(snapKv.selectsDuringPrefill()).isFalse();
     }

@@ -73,12 +73,17 @@ public final class Engine implements AutoCloseable {
     private final int maxContextTokens;
     private final ParallelExecutor executor;
     private final LlamaModel forwardPass;
+    /** The forward pass's attention statistics rows, as the evictors read them (one object, not one per step). */
+    private final AttentionRows stepAttention;
     private final PagedKvMemory kvMemory;
     private final BlockPool blockPool;
     private final KvCacheManager kvCache;
     private final Scheduler scheduler;
     private final ForwardBatch forwardBatch;
     private final int[][] blockIdScratch;
+    /** Per scheduled sequence of the step: its first attention statistics row and how many it has. */
+    private final int[] firstStatsRow;
+    private final int[] numStatsRows;
     private final LinkedBlockingQueue<Request> submissions = new LinkedBlockingQueue<>();
     private final ConcurrentHashMap<String, Request> live = new ConcurrentHashMap<>();
     private final AtomicInteger numCancelRequests = new AtomicInteger();
@@ -133,6 +138,7 @@ public final class Engine implements AutoCloseable {
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());
         this.forwardPass = new LlamaModel(modelConfig, model.weights(), executor, stepTokens, maxContextTokens,
                 config.maxRunningRequests(), config.kernels());
+        this.stepAttention = forwardPass::addAttentionStats;
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
@@ -160,6 +166,8 @@ public final class Engine implements AutoCloseable {
         this.sharedPrefixSource = scheduler.prefixCache();
         this.forwardBatch = new ForwardBatch(stepTokens, config.maxRunningRequests());
         this.blockIdScratch = new int[config.maxRunningRequests()][blocksPerSequence];
+        this.firstStatsRow = new int[config.maxRunningRequests()];
+        this.numStatsRows = new int[config.maxRunningRequests()];
         this.numFreeBlocksSnapshot = numBlocks;
         this.loopThread = Thread.ofPlatform().name("kvasir-engine-" + model.name()).daemon(true).unstarted(this::runLoop);
     }
@@ -469,7 +477,8 @@ public final class Engine implements AutoCloseable {
         forwardBatch.clear();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
-            SequenceEvictor eviction = stateOf(request).evictor;
+            RequestState state = stateOf(request);
+            SequenceEvictor eviction = state.evictor;
             int[] blockIds = blockIdScratch[i];
             kvCache.blockTable(request.kvSequence()).copyBlockIds(blockIds, 0);
             int seq = forwardBatch.addSequence(blockIds);
@@ -481,13 +490,21 @@ public final class Engine implements AutoCloseable {
             if (eviction != null) {
                 request.ensureSlotCapacity(slot + numNew);
             }
+            if (slot == 0 && state.recentAttention != null) {
+                // No cached slots: the request starts (again, after a recompute preemption) from its first token.
+                state.recentAttention.clear();
+            }
+            firstStatsRow[i] = ForwardBatch.NO_STATS;
+            numStatsRows[i] = 0;
             for (int p = from; p < to; p++, slot++) {
-                boolean collect = false;
+                int statsRow = ForwardBatch.NO_STATS;
                 if (eviction != null) {
                     request.slotPositions()[slot] = p;
-                    collect = eviction.collectsAttention(request, p);
+                    if (eviction.collectsAttention(request, p, to)) {
+                        statsRow = nextStatsRow(i, eviction.keepsQueriesApart());
+                    }
                 }
-                forwardBatch.addToken(seq, request.token(p), p, slot, samples && p == to - 1, collect);
+                forwardBatch.addToken(seq, request.token(p), p, slot, samples && p == to - 1, statsRow);
             }
         }
         long stepStart = System.nanoTime();
@@ -507,7 +524,8 @@ public final class Engine implements AutoCloseable {
         PrefixCache prefixCache = scheduler.prefixCache();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);
-            SequenceEvictor eviction = stateOf(request).evictor;
+            RequestState state = stateOf(request);
+            SequenceEvictor eviction = state.evictor;
             int numNew = scheduled.numNewTokens(i);
             boolean decoding = numNew == 1 && request.numGeneratedTokens() > 0
                     && request.numComputedTokens() == request.numTokens() - 1;
@@ -523,12 +541,12 @@ public final class Engine implements AutoCloseable {
             boolean failed = false;
             if (eviction != null) {
                 if (eviction.needsAttentionStats()) {
-                    int numSlots = kvCache.numTokens(request.kvSequence());
-                    eviction.ageAttention(request.slotScores(), numSlots, numNew);
-                    forwardPass.addAttentionStats(i, numSlots, request.slotScores());
+                    eviction.addStepAttention(request, state.recentAttention, stepAttention, firstStatsRow[i],
+                            numStatsRows[i], kvCache.numTokens(request.kvSequence()), numNew);
                 }
                 try {
-                    eviction.maybeEvict(request, wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
+                    eviction.maybeEvict(request, state.recentAttention,
+                            wasInPrefill && request.numComputedTokens() >= request.numPromptTokens());
                 } catch (RuntimeException e) {
                     // The policy's own failures are absorbed by the evictor; this is compaction (the codec), and
                     // the request's cache may be half moved: only this request fails.
@@ -544,6 +562,21 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The statistics row of the next collecting token of the step's {@code i}-th sequence: a new row for each
+     * token when {@code perToken}, else one row the sequence's tokens share.
+     */
+    private int nextStatsRow(int i, boolean perToken) {
+        if (numStatsRows[i] == 0 || perToken) {
+            int row = forwardBatch.newStatsRow();
+            if (numStatsRows[i]++ == 0) {
+                firstStatsRow[i] = row;
+            }
+            return row;
+        }
+        return firstStatsRow[i];
     }
 
     private void emitNextToken(Request request, float[] logits, int offset, int vocabSize, long now) {

@@ -1,5 +1,6 @@
 package io.kvasir.engine.loop;
 
+import org.jspecify.annotations.Nullable;
 import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.engine.kv.KvCacheManager;
 import io.kvasir.engine.kv.KvSequence;
@@ -13,9 +14,11 @@ import io.kvasir.engine.sched.Request;
  * Kept keys carry the rotary encoding of their original positions; new tokens continue at the sequence's
  * true position in the next free slot.
  *
- * <p>The policy is a plugin. What statistics it wants is asked once, at construction. A {@code select} that
- * throws keeps the sequence's cache as it is for that step; a policy that is disabled (it timed out) is not
- * called again, and the evictor stops evicting and collecting statistics: sequences keep every slot.
+ * <p>The policy is a plugin. What statistics it wants is asked once, at construction. Accumulated and prompt-window
+ * statistics are summed into the request's slot scores, one statistics row per sequence and step; the recent window
+ * keeps each query's row apart, in the request's {@link RecentQueryAttention}, and shows the policy their sum.
+ * A {@code select} that throws keeps the sequence's cache as it is for that step; a policy that is disabled (it timed
+ * out) is not called again, and the evictor stops evicting and collecting statistics: sequences keep every slot.
  *
  * <p>Owned by the engine loop thread; scratch buffers are sized once for the longest context.
  */
@@ -50,6 +53,10 @@ final class SequenceEvictor {
                     + "; it must be in [0, 1]");
         }
         this.attentionDecay = decay;
+        if (attentionStats == EvictionPolicy.AttentionStats.RECENT_WINDOW && observationWindow < 1) {
+            throw new IllegalArgumentException("eviction policy '" + name + "' asked for the recent window's attention "
+                    + "with an observation window of " + observationWindow + "; it must be at least 1 query");
+        }
         this.selectsDuringPrefill = policy.selectsDuringPrefill();
         this.kvCache = kvCache;
         this.kvMemory = kvMemory;
@@ -65,8 +72,11 @@ final class SequenceEvictor {
         return name;
     }
 
-    /** Whether a token at {@code position} of a request should contribute attention statistics this step. */
-    boolean collectsAttention(Request request, int position) {
+    /**
+     * Whether a token at {@code position} of a request, in a step that computes its positions up to
+     * {@code stepEnd} (exclusive), should contribute attention statistics.
+     */
+    boolean collectsAttention(Request request, int position, int stepEnd) {
         if (disabled) {
             return false;
         }
@@ -75,7 +85,44 @@ final class SequenceEvictor {
             case ACCUMULATED -> true;
             case OBSERVATION_WINDOW -> position < request.numPromptTokens()
                     && position >= request.numPromptTokens() - observationWindow;
+            case RECENT_WINDOW -> position >= stepEnd - observationWindow;
         };
+    }
+
+    /**
+     * Whether each collecting token needs a statistics row of its own (the recent window drops queries one by
+     * one) rather than one row per sequence and step.
+     */
+    boolean keepsQueriesApart() {
+        return attentionStats == EvictionPolicy.AttentionStats.RECENT_WINDOW;
+    }
+
+    /** A new request's recent-window statistic, or null when the policy asks for another one. */
+    @Nullable RecentQueryAttention newRecentQueryAttention() {
+        return keepsQueriesApart() ? new RecentQueryAttention(observationWindow) : null;
+    }
+
+    /**
+     * Adds a step's statistics to a request's slot scores: its {@code numRows} statistics rows from
+     * {@code firstRow} on, one per collecting query in position order for the recent window (pushed into
+     * {@code recent}), else at most one, after aging accumulated scores by the {@code numNewTokens} the step
+     * computed.
+     *
+     * @param numSlots the request's cached slots after the step
+     */
+    void addStepAttention(Request request, @Nullable RecentQueryAttention recent, AttentionRows stats, int firstRow,
+            int numRows, int numSlots, int numNewTokens) {
+        float[] scores = request.slotScores();
+        if (recent != null) {
+            for (int r = 0; r < numRows; r++) {
+                recent.push(stats, firstRow + r, numSlots, scores);
+            }
+            return;
+        }
+        ageAttention(scores, numSlots, numNewTokens);
+        if (numRows > 0) {
+            stats.addTo(firstRow, numSlots, scores);
+        }
     }
 
     boolean needsAttentionStats() {
@@ -86,7 +133,7 @@ final class SequenceEvictor {
      * Ages a sequence's accumulated statistics before a step that computed {@code numNewTokens} of its tokens adds
      * its attention: each slot's score is multiplied by {@code decay^numNewTokens} (nothing to do for a plain sum).
      */
-    void ageAttention(float[] slotScores, int numSlots, int numNewTokens) {
+    private void ageAttention(float[] slotScores, int numSlots, int numNewTokens) {
         if (attentionDecay == 1.0 || numSlots == 0) {
             return;
         }
@@ -105,9 +152,10 @@ final class SequenceEvictor {
      * Runs the policy on a request after a step. A policy failure keeps the cache as it is; a failure while
      * compacting (the KV codec's) propagates, and the request's cache is then in doubt.
      *
+     * @param recent the request's recent-window statistic, moved with the slots; null for other statistics
      * @param endOfPrefill whether the step completed the request's prompt
      */
-    void maybeEvict(Request request, boolean endOfPrefill) {
+    void maybeEvict(Request request, @Nullable RecentQueryAttention recent, boolean endOfPrefill) {
         boolean inPrefill = request.numComputedTokens() < request.numPromptTokens();
         if (disabled || (inPrefill && !selectsDuringPrefill)) {
             return;
@@ -134,6 +182,9 @@ final class SequenceEvictor {
         for (int i = 0; i < numKept; i++) {
             positions[i] = positions[keep[i]];
             scores[i] = scores[keep[i]];
+        }
+        if (recent != null) {
+            recent.compact(keep, numKept, numSlots, scores);
         }
         java.util.Arrays.fill(scores, numKept, numSlots, 0f);
         kvCache.truncate(sequence, numKept);

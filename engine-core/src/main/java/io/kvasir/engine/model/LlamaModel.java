@@ -51,9 +51,13 @@ public final class LlamaModel {
     private final float[] logitsInput;
     private final float[] logits;
     private final float[][] scoreScratch;
-    private final int maxSeqs;
-    /** Per worker, per batch sequence, per slot: attention weight received this step (summed over layers and heads). */
+    /**
+     * Per worker, per statistics row ({@link ForwardBatch#newStatsRow()}), per slot: attention weight received this
+     * step from the row's tokens, summed over layers and heads. Allocated at the first step that collects, for
+     * {@code statsRowCapacity} rows, and grown (up to {@code maxTokens} rows) only when a step needs more.
+     */
     private final float[][] attentionStats;
+    private int statsRowCapacity;
     private final AttentionTask attentionTask = new AttentionTask();
 
     /**
@@ -65,7 +69,7 @@ public final class LlamaModel {
     }
 
     /**
-     * @param maxSeqs the most sequences one step may carry (sizes the attention statistics)
+     * @param maxSeqs the most sequences one step may carry (the statistics rows first allocated: one per sequence)
      */
     public LlamaModel(LlamaConfig config, LlamaWeights weights, ParallelExecutor executor, int maxTokens, int maxPositions,
             int maxSeqs) {
@@ -108,7 +112,7 @@ public final class LlamaModel {
         logitsInput = new float[maxTokens * dim];
         logits = new float[maxTokens * config.vocabSize()];
         scoreScratch = new float[executor.numThreads()][maxPositions + SCORE_PADDING];
-        this.maxSeqs = maxSeqs;
+        this.statsRowCapacity = Math.max(1, Math.min(maxSeqs, maxTokens));
         attentionStats = new float[executor.numThreads()][];
     }
 
@@ -260,9 +264,10 @@ public final class LlamaModel {
                 layout.keyScores(kv.region(layer, blockTable[j], kvHead), n, q, qOff, scale, scores, start);
             }
             VectorOps.softmax(scores, 0, numPositions);
-            if (batch.collectsAttention(t)) {
+            int statsRow = batch.statsRow(t);
+            if (statsRow != ForwardBatch.NO_STATS) {
                 float[] stats = attentionStats[worker];
-                int base = seq * maxPositions;
+                int base = statsRow * maxPositions;
                 for (int j = 0; j < numPositions; j++) {
                     stats[base + j] += scores[j];
                 }
@@ -277,34 +282,35 @@ public final class LlamaModel {
     }
 
     private void clearAttentionStats(ForwardBatch batch) {
-        boolean any = false;
-        for (int t = 0; t < batch.numTokens() && !any; t++) {
-            any = batch.collectsAttention(t);
-        }
-        if (!any) {
+        int numRows = batch.numStatsRows();
+        if (numRows == 0) {
             return;
         }
-        if (batch.numSeqs() > maxSeqs) {
-            throw new IllegalArgumentException("attention statistics sized for " + maxSeqs + " sequences");
+        if (numRows > maxTokens) {
+            throw new IllegalArgumentException("attention statistics sized for " + maxTokens + " rows, got " + numRows);
+        }
+        boolean grow = numRows > statsRowCapacity;
+        if (grow) {
+            statsRowCapacity = (int) Math.min(maxTokens, Math.max(numRows, 2L * statsRowCapacity));
         }
         for (int w = 0; w < attentionStats.length; w++) {
-            if (attentionStats[w] == null) {
-                attentionStats[w] = new float[maxSeqs * maxPositions];
+            if (attentionStats[w] == null || grow) {
+                attentionStats[w] = new float[statsRowCapacity * maxPositions];
             }
-            java.util.Arrays.fill(attentionStats[w], 0, batch.numSeqs() * maxPositions, 0f);
+            java.util.Arrays.fill(attentionStats[w], 0, numRows * maxPositions, 0f);
         }
     }
 
     /**
-     * Adds the attention weight each slot of batch sequence {@code seq} received in the last step (from tokens
-     * that asked to collect it, summed over layers and heads) to {@code into[0..numSlots)}.
+     * Adds the attention weight each slot received in the last step from the tokens of statistics row {@code row}
+     * (summed over layers and heads) to {@code into[0..numSlots)}.
      */
-    public void addAttentionStats(int seq, int numSlots, float[] into) {
+    public void addAttentionStats(int row, int numSlots, float[] into) {
         for (float[] stats : attentionStats) {
             if (stats == null) {
                 return;
             }
-            int base = seq * maxPositions;
+            int base = row * maxPositions;
             for (int j = 0; j < numSlots; j++) {
                 into[j] += stats[base + j];
             }

@@ -319,6 +319,150 @@ class EngineTest {
         }
     }
 
+    /** The calls of the {@code test-window} policy while {@code prompt} generates {@code numGenerated} tokens. */
+    private static List<RecordingWindowEviction.Call> windowCalls(int[] prompt, int numGenerated, Object... config)
+            throws Exception {
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < config.length; i += 2) {
+            fields.put((String) config[i], config[i + 1]);
+        }
+        EngineConfig recording = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(StrategyChoice.of("test-window", fields)));
+        RecordingWindowEviction.reset();
+        try (Engine engine = Engine.start(model, recording, io.kvasir.engine.plugin.PluginRegistry.load())) {
+            generate(engine, "window", prompt, greedy(numGenerated));
+        }
+        return RecordingWindowEviction.calls();
+    }
+
+    private static RecordingWindowEviction.Call endOfPrefill(List<RecordingWindowEviction.Call> calls) {
+        return calls.stream().filter(RecordingWindowEviction.Call::endOfPrefill).findFirst().orElseThrow();
+    }
+
+    private static void assertSameScores(float[] actual, float[] expected, String what) {
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        for (int slot = 0; slot < expected.length; slot++) {
+            assertThat(actual[slot]).as("%s, slot %d", what, slot)
+                    .isCloseTo(expected[slot], org.assertj.core.data.Offset.offset(1e-4f + 1e-3f * Math.abs(expected[slot])));
+        }
+    }
+
+    @Test
+    void theRecentWindowIsTheAttentionOfTheLastQueriesPromptOrGenerated() throws Exception {
+        double unitsPerQuery = (double) model.config().numLayers() * model.config().numHeads();
+        int window = 8;
+        int[] prompt = longPrompt(20);
+        int numGenerated = 30;
+        int[] generated;
+        try (Engine engine = Engine.start(model, config())) {
+            generated = generate(engine, "reference", prompt, greedy(numGenerated));
+        }
+        List<RecordingWindowEviction.Call> recent = windowCalls(prompt, numGenerated, "window", window);
+
+        // At the end of prefill: the prompt's observation window.
+        float[] promptWindow = endOfPrefill(windowCalls(prompt, 1, "window", window, "statistic", "prompt")).scores();
+        assertSameScores(endOfPrefill(recent).scores(), promptWindow, "end of prefill");
+        // After decoding: the last select saw 49 computed tokens (the last generated one is never computed); its
+        // statistic is the observation window of a prompt made of those 49 tokens.
+        int[] sequence = java.util.stream.IntStream.concat(java.util.Arrays.stream(prompt), java.util.Arrays.stream(generated))
+                .limit(prompt.length + numGenerated - 1).toArray();
+        float[] asPrompt = endOfPrefill(windowCalls(sequence, 1, "window", window, "statistic", "prompt")).scores();
+        float[] last = recent.getLast().scores();
+        assertSameScores(last, asPrompt, "after " + numGenerated + " tokens");
+        double total = 0;
+        for (float score : last) {
+            total += score;
+        }
+        assertThat(total).isCloseTo(window * unitsPerQuery, org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
+
+    @Test
+    void theRecentWindowFollowsTheSlotsWhenTheCacheIsCompacted() throws Exception {
+        double unitsPerQuery = (double) model.config().numLayers() * model.config().numHeads();
+        // A window longer than the sequence: no query leaves it, so each step only adds the new query's attention.
+        List<RecordingWindowEviction.Call> calls = windowCalls(longPrompt(30), 5, "window", 64, "drop_from", 4, "drop_count", 10);
+        int prefill = calls.indexOf(endOfPrefill(calls));
+        float[] before = calls.get(prefill).scores();
+        float[] after = calls.get(prefill + 1).scores();
+
+        // Slots 0..3 and 14..29 were kept, now slots 0..19; slot 20 is the first generated token.
+        assertThat(before).hasSize(30);
+        assertThat(after).hasSize(21);
+        double added = after[20];
+        for (int slot = 0; slot < 20; slot++) {
+            int from = slot < 4 ? slot : slot + 10;
+            double gain = after[slot] - before[from];
+            assertThat(gain).as("slot %d (was %d)", slot, from).isBetween(-1e-4, unitsPerQuery);
+            added += gain;
+        }
+        // The new query's attention, one unit per layer and head over the 21 slots, and nothing else moved.
+        assertThat(added).isCloseTo(unitsPerQuery, org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
+
+    @Test
+    void theRecentWindowAddsNoAllocationPerDecodeToken() throws Exception {
+        // The loop thread's allocation per token in the steady state of a long decode, where both policies evict
+        // every 17 tokens: the window without statistics against SnapKV's ring of attention rows.
+        double streaming = loopBytesPerToken(StrategyChoice.of("streaming",
+                java.util.Map.of("budget_tokens", 48, "evict_chunk", 16)));
+        double snapKv = loopBytesPerToken(StrategyChoice.of("snapkv",
+                java.util.Map.of("budget_tokens", 48, "evict_chunk", 16, "window", 8)));
+        assertThat(snapKv).as("bytes per token, streaming %.1f", streaming).isLessThanOrEqualTo(streaming + 8);
+    }
+
+    /**
+     * Bytes the engine loop allocates per token between the 100th and the 300th token of a request: the least of
+     * five requests, as the JIT's transients (a deoptimised kernel runs interpreted for a while) fall on any of them.
+     */
+    private static double loopBytesPerToken(StrategyChoice eviction) throws Exception {
+        EngineConfig evicting = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(eviction));
+        double least = Double.MAX_VALUE;
+        try (Engine engine = Engine.start(model, evicting)) {
+            for (int run = 0; run < 5; run++) {
+                AllocationListener listener = new AllocationListener(100, 300);
+                engine.submit(GenerationRequest.of("alloc-" + run, longPrompt(40), greedy(300)), listener);
+                listener.await();
+                least = Math.min(least, (double) (listener.allocatedAtLast - listener.allocatedAtFirst) / (300 - 100));
+            }
+        }
+        return least;
+    }
+
+    /** Reads the loop thread's allocated bytes at two token counts; collects no tokens (that would allocate). */
+    private static final class AllocationListener extends CollectingListener {
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        private final int first;
+        private final int last;
+        private int numTokens;
+        volatile long allocatedAtFirst;
+        volatile long allocatedAtLast;
+
+        AllocationListener(int first, int last) {
+            this.first = first;
+            this.last = last;
+        }
+
+        @Override
+        public void onToken(io.kvasir.api.TokenOutput token) {
+            numTokens++;
+            if (numTokens == first) {
+                allocatedAtFirst = threads.getCurrentThreadAllocatedBytes();
+            } else if (numTokens == last) {
+                allocatedAtLast = threads.getCurrentThreadAllocatedBytes();
+            }
+        }
+    }
+
+    @Test
+    void aRecentWindowOfNoQueriesIsRefusedWithAClearMessage() {
+        EngineConfig empty = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                .withEviction(StrategyChoice.of("test-window", java.util.Map.of("window", 0))));
+        assertThatThrownBy(() -> Engine.start(model, empty, io.kvasir.engine.plugin.PluginRegistry.load()))
+                .hasMessageContaining("test-window").hasMessageContaining("observation window of 0");
+    }
+
     @Test
     void anEvictionPolicyThatThrowsIsCountedAndRequestsStillComplete() throws Exception {
         io.kvasir.engine.plugin.PluginRegistry registry = io.kvasir.engine.plugin.PluginRegistry.load();

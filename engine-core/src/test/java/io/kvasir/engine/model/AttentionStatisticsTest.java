@@ -73,8 +73,9 @@ class AttentionStatisticsTest {
                 batch.clear();
                 int seq = batch.addSequence(blockTable);
                 int to = Math.min(tokens.length, from + chunk);
+                int row = batch.newStatsRow();
                 for (int p = from; p < to; p++) {
-                    batch.addToken(seq, tokens[p], p, p, p == to - 1, p >= collectFrom);
+                    batch.addToken(seq, tokens[p], p, p, p == to - 1, p >= collectFrom ? row : ForwardBatch.NO_STATS);
                 }
                 forward.forward(batch, kv);
                 java.util.Arrays.fill(stepStats, 0f);

@@ -14,8 +14,20 @@ public interface EvictionPolicy {
         NONE,
         /** Attention weight each slot received, summed over layers, heads and steps (H2O). */
         ACCUMULATED,
-        /** Attention the last {@link #observationWindow()} prompt tokens gave each slot at the end of prefill (SnapKV). */
-        OBSERVATION_WINDOW
+        /**
+         * Attention the last {@link #observationWindow()} prompt tokens gave each slot, summed over layers and heads,
+         * collected while the prompt is computed and then left as it is: during decode the prompt slots keep it and
+         * generated slots score zero (SnapKV's selection at the end of prefill).
+         */
+        OBSERVATION_WINDOW,
+        /**
+         * Attention the last {@link #observationWindow()} computed tokens of the sequence (prompt or generated) gave
+         * each slot, summed over layers and heads: a window of queries that slides with every step, so that a policy
+         * can select again during decode by what the most recent queries attend (SnapKV's observation window,
+         * re-applied). A query that has left the window no longer counts, whatever it attended; slots after a
+         * query get nothing from it. At the end of prefill this equals {@link #OBSERVATION_WINDOW}.
+         */
+        RECENT_WINDOW
     }
 
     AttentionStats attentionStats();
@@ -32,7 +44,10 @@ public interface EvictionPolicy {
         return 1.0;
     }
 
-    /** Prompt tokens whose attention SnapKV observes; 0 for other policies. */
+    /**
+     * For {@link AttentionStats#OBSERVATION_WINDOW} and {@link AttentionStats#RECENT_WINDOW}: how many of the last
+     * queries (prompt tokens, or computed tokens) the statistic sums, at least 1; 0 for other statistics.
+     */
     default int observationWindow() {
         return 0;
     }

@@ -1,29 +1,26 @@
 package io.kvasir.plugins.eviction.internal;
 
 /**
- * SnapKV (Li et al., 2024, "SnapKV: LLM Knows What You are Looking for Before Generation").
+ * SnapKV (Li et al., 2024, "SnapKV: LLM Knows What You are Looking for Before Generation"), applied whenever the
+ * cache outgrows its budget: at the end of prefill, as in the paper, and again during decode, each time by the
+ * attention of the sequence's most recent queries.
  *
- * <p>At the end of prefill ({@code endOfPrefill}), with the cache over budget by more than a chunk: the
- * last {@code window} slots are the observation window and are kept. The scores of the slots before it
- * (the attention the window's queries gave each of them) are smoothed by 1-D pooling of {@code kernelSize}
- * slots centred on each slot, over the pre-window slots only: the maximum of the neighbours that exist, or
- * their float sum, in slot order, divided by {@code kernelSize} (missing neighbours count as zero, like
- * SnapKV's {@code avg_pool1d} with padding). The {@code budget - window} slots with the highest smoothed
- * scores are kept, equal scores keeping the more recent slot. Pooling keeps a token's neighbours with it,
- * so the model sees whole phrases rather than isolated tokens.
+ * <p>The statistic ({@link AttentionStats#RECENT_WINDOW}) is the attention the last {@code window} computed tokens
+ * (the observation window: the prompt's last tokens at the end of prefill, the newest prompt and generated tokens
+ * later) gave each slot, summed over the window's queries, layers and heads. With the cache over budget by more
+ * than a chunk: the last {@code window} slots, the observation window itself, are kept. The scores of the slots
+ * before it are smoothed by 1-D pooling over a kernel of {@code kernelSize} positions centred on each slot's
+ * position, among those slots only: the maximum of the neighbours that are cached, or their float sum, in slot
+ * order, divided by {@code kernelSize} (positions not cached, evicted or past the edges, count as zero, like
+ * SnapKV's {@code avg_pool1d} with padding). The {@code budget - window} slots with the highest smoothed scores are
+ * kept, equal scores keeping the more recent slot. Pooling keeps a token's neighbours with it, so the model sees
+ * whole phrases rather than isolated tokens. Before anything was evicted, positions and slots coincide and this is
+ * the paper's selection.
  *
- * <p>During decode (every later call), with the cache over budget by more than a chunk: the prompt slots
- * kept at the end of prefill stay, as long as they leave room for a recent window of at least
- * {@code window} slots, and the rest of the budget holds the newest slots. Precisely, with {@code p} the
- * number of prompt slots still cached, the oldest {@code min(p, budget - window)} slots are kept, then the
- * newest ones up to the budget; generated tokens slide through the recent window, oldest out first. Prompt
- * slots are recognised by their scores: the statistic is the attention of prompt tokens, so every prompt
- * slot has a positive score (the last prompt token attends to all of them) and every later slot scores zero.
- * With a fixed {@code budget_tokens} that is exactly the slots selected by score plus the newest
- * {@code window}; with a fraction the recent window grows with the budget, as the other policies' windows do.
- *
- * <p>When the budget is smaller than the window, both phases keep the newest {@code budget} slots.
- * SnapKV must see the whole prompt before it selects, so {@link #selectsDuringPrefill()} is false.
+ * <p>Every candidate slot precedes every query of the window, so each was attended by all of them: the sum ranks
+ * slots by what the current window attends, without H2O's bias towards old slots, and forgets a query as soon as
+ * it leaves the window. When the budget is smaller than the window, the newest {@code budget} slots are kept.
+ * SnapKV must see the whole prompt before it first selects, so {@link #selectsDuringPrefill()} is false.
  */
 public final class SnapKvPolicy extends BudgetedPolicy {
 
@@ -43,7 +40,7 @@ public final class SnapKvPolicy extends BudgetedPolicy {
 
     /**
      * @param budget the slot budget
-     * @param window prompt tokens in the observation window, at least 1
+     * @param window queries in the observation window (the last computed tokens), at least 1
      * @param kernelSize pooling width in slots, odd and at least 1 (1 means no smoothing)
      * @param pooling max or average pooling
      */
@@ -65,7 +62,7 @@ public final class SnapKvPolicy extends BudgetedPolicy {
 
     @Override
     public AttentionStats attentionStats() {
-        return AttentionStats.OBSERVATION_WINDOW;
+        return AttentionStats.RECENT_WINDOW;
     }
 
     @Override
@@ -83,60 +80,48 @@ public final class SnapKvPolicy extends BudgetedPolicy {
         if (budget < window) {
             return SlotRanges.append(keep, 0, numSlots - budget, numSlots);
         }
-        if (!endOfPrefill) {
-            int numOldest = Math.min(numPromptSlots(slotScores, numSlots), budget - window);
-            int n = SlotRanges.append(keep, 0, 0, numOldest);
-            return SlotRanges.append(keep, n, numSlots - (budget - numOldest), numSlots);
-        }
         int firstWindow = numSlots - window;
-        float[] pooled = pool(slotScores, firstWindow);
+        float[] pooled = pool(slotPositions, slotScores, firstWindow);
         int n = topSlots.appendTop(pooled, firstWindow, budget - window, keep, 0);
         return SlotRanges.append(keep, n, firstWindow, numSlots);
     }
 
-    /** The leading slots with a positive score: the prompt's (generated slots never receive the statistic). */
-    private static int numPromptSlots(float[] slotScores, int numSlots) {
-        int n = 0;
-        while (n < numSlots && slotScores[n] > 0f) {
-            n++;
-        }
-        return n;
-    }
-
-    /** Smooths {@code scores[0, numCandidates)} into the scratch array, which it returns. */
-    private float[] pool(float[] scores, int numCandidates) {
+    /** Smooths {@code scores[0, numCandidates)} over the slots' positions into the scratch array, which it returns. */
+    private float[] pool(int[] positions, float[] scores, int numCandidates) {
         if (pooledScores.length < numCandidates) {
             pooledScores = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(numCandidates, 2L * pooledScores.length))];
         }
-        if (pooling == Pooling.MAX) {
-            maxPool(scores, numCandidates, kernelSize / 2, pooledScores);
-        } else {
-            averagePool(scores, numCandidates, kernelSize / 2, pooledScores);
+        int half = kernelSize / 2;
+        float[] pooled = pooledScores;
+        for (int slot = 0; slot < numCandidates; slot++) {
+            // The cached neighbours within half a kernel of the slot's position: at most half on each side.
+            int from = slot;
+            while (from > 0 && positions[slot] - positions[from - 1] <= half) {
+                from--;
+            }
+            int to = slot + 1;
+            while (to < numCandidates && positions[to] - positions[slot] <= half) {
+                to++;
+            }
+            pooled[slot] = pooling == Pooling.MAX ? max(scores, from, to) : sum(scores, from, to) / kernelSize;
         }
-        return pooledScores;
+        return pooled;
     }
 
-    private static void maxPool(float[] scores, int numCandidates, int half, float[] pooled) {
-        for (int slot = 0; slot < numCandidates; slot++) {
-            int to = Math.min(numCandidates, slot + half + 1);
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = Math.max(0, slot - half); j < to; j++) {
-                max = Math.max(max, scores[j]);
-            }
-            pooled[slot] = max;
+    private static float max(float[] scores, int from, int to) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = from; j < to; j++) {
+            max = Math.max(max, scores[j]);
         }
+        return max;
     }
 
-    private static void averagePool(float[] scores, int numCandidates, int half, float[] pooled) {
-        float kernelSize = 2 * half + 1;
-        for (int slot = 0; slot < numCandidates; slot++) {
-            int to = Math.min(numCandidates, slot + half + 1);
-            float sum = 0f;
-            for (int j = Math.max(0, slot - half); j < to; j++) {
-                sum += scores[j];
-            }
-            pooled[slot] = sum / kernelSize;
+    private static float sum(float[] scores, int from, int to) {
+        float sum = 0f;
+        for (int j = from; j < to; j++) {
+            sum += scores[j];
         }
+        return sum;
     }
 
     public int window() {
