@@ -1,5 +1,6 @@
 package io.kvasir.engine.loop;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +86,11 @@ public final class Engine implements AutoCloseable {
     private final int[] firstStatsRow;
     private final int[] numStatsRows;
     private final LinkedBlockingQueue<Request> submissions = new LinkedBlockingQueue<>();
+    /**
+     * Held while {@link #submitAll} queues its requests and while a step drains the queue: a poll outside the lock
+     * may take the first of them early, but the drain that precedes every schedule waits for the rest.
+     */
+    private final Object submissionLock = new Object();
     private final ConcurrentHashMap<String, Request> live = new ConcurrentHashMap<>();
     private final AtomicInteger numCancelRequests = new AtomicInteger();
     private final AtomicInteger numQueued = new AtomicInteger();
@@ -313,31 +319,65 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalStateException when the engine is closed
      */
     public RequestHandle submit(GenerationRequest spec, GenerationListener listener) {
+        return submitAll(List.of(spec), List.of(listener)).getFirst();
+    }
+
+    /**
+     * Queues requests that reach the scheduler together: no step sees some of them and not the others, so how
+     * they are batched and chunked does not depend on the timing of their submission (what a reproducible
+     * evaluation needs). All or nothing: when one is refused, none is queued. {@code listeners.get(i)} hears of
+     * {@code specs.get(i)}.
+     *
+     * @throws InvalidRequestException when a prompt does not fit the context or holds ids outside the vocabulary,
+     *         or two requests share an id
+     * @throws EngineOverloadedException when the waiting queue has no room for all of them
+     * @throws IllegalStateException when the engine is closed
+     */
+    public List<RequestHandle> submitAll(List<GenerationRequest> specs, List<GenerationListener> listeners) {
+        if (specs.size() != listeners.size()) {
+            throw new IllegalArgumentException(specs.size() + " requests but " + listeners.size() + " listeners");
+        }
         if (closed) {
             throw new IllegalStateException("engine for " + model.name() + " is closed");
         }
         if (loopLost) {
             throw lostException();
         }
-        validate(spec);
-        if (numQueued.incrementAndGet() > maxQueued) {
-            numQueued.decrementAndGet();
-            counters.rejected.incrementAndGet();
+        specs.forEach(this::validate);
+        int n = specs.size();
+        if (numQueued.addAndGet(n) > maxQueued) {
+            numQueued.addAndGet(-n);
+            counters.rejected.addAndGet(n);
             throw new EngineOverloadedException("the engine for " + model.name() + " has " + liveConfig.maxWaitingRequests()
                     + " requests waiting; try again later");
         }
-        Request request = new Request(spec, listener, System.nanoTime(), spec.sampling().maxTokens());
-        if (live.putIfAbsent(spec.requestId(), request) != null) {
-            numQueued.decrementAndGet();
-            throw new InvalidRequestException("request_id", "request id " + spec.requestId() + " is already in use");
+        long arrival = System.nanoTime();
+        List<Request> requests = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            GenerationRequest spec = specs.get(i);
+            Request request = new Request(spec, listeners.get(i), arrival, spec.sampling().maxTokens());
+            if (live.putIfAbsent(spec.requestId(), request) != null) {
+                requests.forEach(queued -> live.remove(queued.requestId(), queued));
+                numQueued.addAndGet(-n);
+                throw new InvalidRequestException("request_id", "request id " + spec.requestId() + " is already in use");
+            }
+            requests.add(request);
         }
-        submissions.add(request);
-        if (loopLost && live.remove(spec.requestId(), request)) {
-            // The loop was given up while this request was being queued: nobody would ever serve it.
-            numQueued.decrementAndGet();
+        synchronized (submissionLock) {
+            submissions.addAll(requests);
+        }
+        if (loopLost) {
+            // The loop was given up while these were being queued: nobody would ever serve them.
+            for (Request request : requests) {
+                if (live.remove(request.requestId(), request)) {
+                    numQueued.decrementAndGet();
+                }
+            }
             throw lostException();
         }
-        return new RequestHandle(this, request);
+        List<RequestHandle> handles = new ArrayList<>(n);
+        requests.forEach(request -> handles.add(new RequestHandle(this, request)));
+        return handles;
     }
 
     private IllegalStateException lostException() {
@@ -461,10 +501,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Under the submission lock, so that requests queued together by {@link #submitAll} arrive together. */
     private void drainSubmissions() {
-        Request next;
-        while ((next = submissions.poll()) != null) {
-            scheduler.add(next);
+        synchronized (submissionLock) {
+            Request next;
+            while ((next = submissions.poll()) != null) {
+                scheduler.add(next);
+            }
         }
     }
 

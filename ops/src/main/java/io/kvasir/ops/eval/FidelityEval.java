@@ -202,8 +202,8 @@ final class FidelityEval {
     }
 
     /**
-     * The first story alone: the blocks one sequence holds, free of the timing of a wave's admissions
-     * (requests of a wave may start a step apart, and then their peaks do not coincide).
+     * The first story alone: the blocks one sequence holds, free of the other stories of a wave (stories of
+     * different lengths reach their peaks at different steps).
      */
     private void probe(Measured measured, String mode) throws InterruptedException {
         WaveRun run = runWave(measured.candidate, List.of(corpus.stories().getFirst()), mode);
@@ -220,16 +220,19 @@ final class FidelityEval {
         }
         PeakBlocks peak = new PeakBlocks(engine);
         List<TeacherForcing> listeners = new ArrayList<>();
+        List<GenerationRequest> requests = new ArrayList<>();
         try {
             for (int[] story : wave) {
                 int promptLength = mode.equals(FORCED) ? 2 : story.length / 2;
                 int[] prompt = Arrays.copyOf(story, promptLength);
                 int[] targets = Arrays.copyOfRange(story, promptLength, story.length);
-                TeacherForcing listener = new TeacherForcing(targets, vocabSize, peak::observe);
+                listeners.add(new TeacherForcing(targets, vocabSize, peak::observe));
                 SamplingParams sampling = SamplingParams.builder().temperature(0).ignoreEos(true).maxTokens(targets.length).build();
-                engine.submit(GenerationRequest.of("fidelity-" + requestIds.incrementAndGet(), prompt, sampling), listener);
-                listeners.add(listener);
+                requests.add(GenerationRequest.of("fidelity-" + requestIds.incrementAndGet(), prompt, sampling));
             }
+            // Together, so that the wave's batching and chunking, and with them every eviction point, do not
+            // depend on the timing of the submissions: runs repeat to the digit.
+            engine.submitAll(requests, List.copyOf(listeners));
             for (TeacherForcing listener : listeners) {
                 listener.done.get(WAVE_TIMEOUT_MINUTES, TimeUnit.MINUTES);
             }
