@@ -13,13 +13,15 @@ import io.kvasir.api.plugin.EvictionPolicy;
 import io.kvasir.api.plugin.EvictionPolicy.AttentionStats;
 import org.junit.jupiter.api.Test;
 
+import io.kvasir.plugins.eviction.internal.HeavyHitterPolicy;
+
 class HeavyHitterPolicyTest {
 
     private static final HeavyHitterProvider PROVIDER = new HeavyHitterProvider();
 
     @Test
     void keepsHeavyHittersOverOtherOldSlotsAndTheRecentHalfOfTheBudget() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0);
+        EvictionPolicy h2o = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 8, "evict_chunk", 0);
         float[] scores = new float[20];
         Arrays.fill(scores, 0.1f);
         scores[2] = 5f;
@@ -34,7 +36,7 @@ class HeavyHitterPolicyTest {
 
     @Test
     void equalScoresKeepTheMoreRecentSlot() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum");
+        EvictionPolicy h2o = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 8, "evict_chunk", 0, "score", "sum");
         float[] scores = new float[20];
         Arrays.fill(scores, 1f);
         scores[3] = 2f;
@@ -49,8 +51,8 @@ class HeavyHitterPolicyTest {
         for (int p = 0; p < 20; p++) {
             scores[p] = (20 - p) * (p == 12 ? 0.5f : 0.125f);
         }
-        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "decay", 1.0);
-        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "score", "sum", "decay", 1.0);
+        EvictionPolicy mean = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 8, "evict_chunk", 0, "decay", 1.0);
+        EvictionPolicy sum = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 8, "evict_chunk", 0, "score", "sum", "decay", 1.0);
 
         assertThat(kept(mean, scores, false)).containsExactly(12, 13, 14, 15, 16, 17, 18, 19);
         assertThat(kept(sum, scores, false)).containsExactly(0, 1, 2, 12, 16, 17, 18, 19);
@@ -61,8 +63,8 @@ class HeavyHitterPolicyTest {
         // Gapped positions, newest 100: positions 0, 30 and 90 were seen by 101, 71 and 11 queries.
         int[] positions = concat(new int[] {0, 30, 90}, range(96, 101));
         float[] scores = {101 * 0.1f, 71 * 0.2f, 11 * 0.3f, 0f, 0f, 0f, 0f, 0f};
-        EvictionPolicy mean = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "decay", 1.0);
-        EvictionPolicy sum = policy(PROVIDER, "budget_tokens", 5, "evict_chunk", 0, "score", "sum", "decay", 1.0);
+        EvictionPolicy mean = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 5, "evict_chunk", 0, "decay", 1.0);
+        EvictionPolicy sum = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 5, "evict_chunk", 0, "score", "sum", "decay", 1.0);
 
         // Three recent slots, two heavy hitters: means 0.1 < 0.2 < 0.3, sums 3.3 < 10.1 < 14.2.
         assertThat(kept(mean, positions, scores, false)).containsExactly(1, 2, 5, 6, 7);
@@ -78,14 +80,15 @@ class HeavyHitterPolicyTest {
             double perQuery = p == 4 ? 0.3 : p == 9 ? 0.27 : 0.25;
             scores[p] = (float) (perQuery * (1 - Math.pow(0.5, 20 - p)) / 0.5);
         }
-        EvictionPolicy decayed = policy(PROVIDER, "budget_tokens", 8, "evict_chunk", 0, "decay", 0.5);
+        EvictionPolicy decayed = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 8, "evict_chunk", 0, "decay", 0.5);
 
         assertThat(decayed.attentionDecay()).isEqualTo(0.5);
         assertThat(kept(decayed, scores, false)).containsExactly(4, 9, 14, 15, 16, 17, 18, 19);
     }
 
     @Test
-    void theDefaultDecayIsTheMeasuredOne() {
+    void theDefaultDecayAndRecentShareAreTheMeasuredOnes() {
+        assertThat(((HeavyHitterPolicy) policy(PROVIDER)).recentFraction()).isEqualTo(0.75);
         assertThat(policy(PROVIDER).attentionDecay()).isEqualTo(0.8);
         assertThat(policy(PROVIDER, "decay", 1.0).attentionDecay()).isEqualTo(1.0);
     }
@@ -118,16 +121,16 @@ class HeavyHitterPolicyTest {
 
     @Test
     void keepsEverythingWithinBudgetAndOnEmptyOrSingleSlotCaches() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 1, "evict_chunk", 0);
+        EvictionPolicy h2o = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 1, "evict_chunk", 0);
 
         assertThat(kept(h2o, new float[0], false)).isEmpty();
         assertThat(kept(h2o, new float[1], false)).containsExactly(0);
-        assertThat(kept(policy(PROVIDER, "budget_tokens", 30), new float[30], true)).containsExactly(range(0, 30));
+        assertThat(kept(policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 30), new float[30], true)).containsExactly(range(0, 30));
     }
 
     @Test
     void aSlotThatKeepsDrawingAttentionSurvivesLongDecoding() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_fraction", 0.25, "evict_chunk", 8);
+        EvictionPolicy h2o = policy(PROVIDER, "recent_fraction", 0.5, "budget_fraction", 0.25, "evict_chunk", 8);
         int[] positions = range(0, 64);
         float[] scores = new float[64];
         int numEvictions = 0;
@@ -164,7 +167,7 @@ class HeavyHitterPolicyTest {
 
     @Test
     void keepsTheHeavyHittersAmongGappedPositions() {
-        EvictionPolicy h2o = policy(PROVIDER, "budget_tokens", 4, "evict_chunk", 0);
+        EvictionPolicy h2o = policy(PROVIDER, "recent_fraction", 0.5, "budget_tokens", 4, "evict_chunk", 0);
         int[] positions = concat(new int[] {0, 5, 9}, range(40, 45));
         float[] scores = {3f, 0f, 2f, 0f, 0f, 0f, 0f, 0f};
 

@@ -80,11 +80,12 @@ final class FidelityEval {
         list.add(eviction("streaming, 4 sinks", "streaming", Map.of("sink_tokens", 4)));
         list.add(eviction("streaming, no sinks", "streaming", Map.of("sink_tokens", 0)));
         list.add(eviction("h2o", "h2o", Map.of()));
-        // The statistic without forgetting, the paper's (summed, no forgetting), and a larger recent share: what
+        // The statistic without forgetting, the paper's (summed, no forgetting), and the paper's even split: what
         // each choice costs or buys on this model.
         list.add(eviction("h2o, no decay", "h2o", Map.of("decay", 1.0)));
-        list.add(eviction("h2o, paper (sum, no decay)", "h2o", Map.of("score", "sum", "decay", 1.0)));
-        list.add(eviction("h2o, recent 0.75", "h2o", Map.of("recent_fraction", 0.75)));
+        list.add(eviction("h2o, paper (sum, no decay, recent 0.5)", "h2o",
+                Map.of("score", "sum", "decay", 1.0, "recent_fraction", 0.5)));
+        list.add(eviction("h2o, recent 0.5 (the paper's split)", "h2o", Map.of("recent_fraction", 0.5)));
         list.add(eviction("snapkv", "snapkv", Map.of()));
         return list;
     }
