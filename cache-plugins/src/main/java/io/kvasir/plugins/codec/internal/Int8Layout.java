@@ -46,9 +46,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Int8Layout implements KvBlockLayout {
 
-    private static final int KEY_LEVELS = 255;
-    private static final int KEY_OFFSET = 128;
-    private static final int VALUE_MAX = 127;
+    static final int KEY_LEVELS = 255;
+    static final int KEY_OFFSET = 128;
+    static final int VALUE_MAX = 127;
 
     private final int blockSize;
     private final int headDim;
@@ -56,8 +56,14 @@ public final class Int8Layout implements KvBlockLayout {
     private final long kMins;
     private final long kScales;
     private final long vScales;
+    private final Int8Writer writer;
 
     public Int8Layout(int blockSize, int headDim) {
+        this(blockSize, headDim, true);
+    }
+
+    /** {@code vectorWrites = false} writes every channel with the scalar path (for tests: both write the same bytes). */
+    Int8Layout(int blockSize, int headDim, boolean vectorWrites) {
         Shapes.check(blockSize, headDim);
         this.blockSize = blockSize;
         this.headDim = headDim;
@@ -65,6 +71,7 @@ public final class Int8Layout implements KvBlockLayout {
         this.kMins = 2 * vBase;
         this.kScales = kMins + 2L * headDim;
         this.vScales = kScales + headDim;
+        this.writer = new Int8Writer(blockSize, headDim, vBase, kMins, kScales, vScales, vectorWrites);
     }
 
     @Override
@@ -76,73 +83,7 @@ public final class Int8Layout implements KvBlockLayout {
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
-        for (int d = 0; d < headDim; d++) {
-            writeKey(region, slot, d, k[kOffset + d]);
-            writeValue(region, slot, d, v[vOffset + d]);
-        }
-    }
-
-    private void writeKey(MemorySegment region, int slot, int d, float x) {
-        long row = (long) d * blockSize;
-        float min;
-        float scale;
-        if (slot == 0) {
-            short minBits = Half.floorSaturated(x);
-            min = Float.float16ToFloat(minBits);
-            // Below -65504 the minimum saturates and the key clips to it.
-            scale = setScale(region, kScales + d, Math.max(0f, x - min) / KEY_LEVELS);
-            region.set(SHORT, kMins + 2L * d, minBits);
-        } else {
-            min = Float.float16ToFloat(region.get(SHORT, kMins + 2L * d));
-            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, kScales + d));
-            float max = min + KEY_LEVELS * scale;
-            if (x < min || x > max) {
-                short newMinBits = x < min ? Half.floorSaturated(x) : Half.floorSaturated(min);
-                float newMin = Float.float16ToFloat(newMinBits);
-                float newScale = setScale(region, kScales + d, (Math.max(max, x) - newMin) / KEY_LEVELS);
-                for (int t = 0; t < slot; t++) {
-                    float old = min + scale * (region.get(ValueLayout.JAVA_BYTE, row + t) + KEY_OFFSET);
-                    region.set(ValueLayout.JAVA_BYTE, row + t, (byte) (keyCode(old, newMin, newScale) - KEY_OFFSET));
-                }
-                region.set(SHORT, kMins + 2L * d, newMinBits);
-                min = newMin;
-                scale = newScale;
-            }
-        }
-        region.set(ValueLayout.JAVA_BYTE, row + slot, (byte) (keyCode(x, min, scale) - KEY_OFFSET));
-    }
-
-    private static int keyCode(float x, float min, float scale) {
-        return scale == 0f ? 0 : Math.clamp(Math.round((x - min) / scale), 0, KEY_LEVELS);
-    }
-
-    private void writeValue(MemorySegment region, int slot, int d, float x) {
-        float scale;
-        if (slot == 0) {
-            scale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
-        } else {
-            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d));
-            if (Math.abs(x) > VALUE_MAX * scale) {
-                float newScale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
-                for (int t = 0; t < slot; t++) {
-                    long at = vBase + (long) t * headDim + d;
-                    region.set(ValueLayout.JAVA_BYTE, at, (byte) valueCode(scale * region.get(ValueLayout.JAVA_BYTE, at), newScale));
-                }
-                scale = newScale;
-            }
-        }
-        region.set(ValueLayout.JAVA_BYTE, vBase + (long) slot * headDim + d, (byte) valueCode(x, scale));
-    }
-
-    private static int valueCode(float x, float scale) {
-        return scale == 0f ? 0 : Math.clamp(Math.round(x / scale), -VALUE_MAX, VALUE_MAX);
-    }
-
-    /** Stores the smallest scale byte {@code >= scale} (saturated) and returns its value. */
-    private static float setScale(MemorySegment region, long at, float scale) {
-        byte code = ScaleByte.ceil(Math.min(scale, ScaleByte.MAX));
-        region.set(ValueLayout.JAVA_BYTE, at, code);
-        return ScaleByte.decode(code);
+        writer.write(region, slot, k, kOffset, v, vOffset);
     }
 
     @Override
