@@ -125,7 +125,11 @@ public final class Int8Layout implements KvBlockLayout {
         int t0 = 0;
         // Blocks of two or more chunks (16-token blocks below 512-bit vectors): two chunks per pass over the
         // channels, so each channel's coefficient is computed once for both; two channels give four FMA chains.
-        for (; PARTS == 1 && t0 + E < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
+        // A pass whose second chunk holds no slot still computes it (the bytes lie inside the channel's row) and
+        // stores only the first: so for 16-token blocks the one-chunk loop below is never reached, and C2, which
+        // inlines the Vector API only up to a node budget per compilation, leaves no vector operation of this
+        // method out of line (it did with both loops live: each boxed its vector, allocating).
+        for (; PARTS == 1 && t0 < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
             FloatVector x0 = FloatVector.zero(F);
             FloatVector x1 = FloatVector.zero(F);
             FloatVector y0 = FloatVector.zero(F);
@@ -147,8 +151,10 @@ public final class Int8Layout implements KvBlockLayout {
                 y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
             }
             x0.add(x1).add(offset).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
-            y0.add(y1).add(offset).mul(scale)
-                    .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+            if (t0 + E < numSlots) {
+                y0.add(y1).add(offset).mul(scale)
+                        .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+            }
         }
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
             FloatVector x0 = FloatVector.zero(F);
