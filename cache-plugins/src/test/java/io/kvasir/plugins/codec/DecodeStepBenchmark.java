@@ -71,12 +71,7 @@ public final class DecodeStepBenchmark {
             long writeNs = 0;
             for (int t = 0; t < prompt; t++) {
                 for (MemorySegment[][] heads : regions) {
-                    long start = System.nanoTime();
-                    for (MemorySegment[] row : heads) {
-                        int i = acts.next();
-                        layout.write(row[t / BLOCK_SIZE], t % BLOCK_SIZE, acts.k[i], 0, acts.v[i], 0);
-                    }
-                    writeNs += System.nanoTime() - start;
+                    writeNs += writeToken(layout, heads, t, acts);
                 }
             }
             double writePrompt = (double) writeNs / ((long) prompt * regions.length * KV_HEADS);
@@ -88,17 +83,11 @@ public final class DecodeStepBenchmark {
             long valueNs = 0;
             long calls = 0;
             long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
-
             for (int step = 0; step < DECODE_STEPS; step++) {
                 int pos = prompt + step;
                 int n = pos + 1;
                 for (MemorySegment[][] heads : regions) {
-                    long start = System.nanoTime();
-                    for (MemorySegment[] row : heads) {
-                        int i = acts.next();
-                        layout.write(row[pos / BLOCK_SIZE], pos % BLOCK_SIZE, acts.k[i], 0, acts.v[i], 0);
-                    }
-                    decodeWriteNs += System.nanoTime() - start;
+                    decodeWriteNs += writeToken(layout, heads, pos, acts);
                     for (int h = 0; h < KV_HEADS * GROUP; h++) {
                         MemorySegment[] row = heads[h / GROUP];
                         float[] q = acts.k[acts.next()];
@@ -127,6 +116,16 @@ public final class DecodeStepBenchmark {
                     writePrompt, (double) decodeWriteNs / ((long) DECODE_STEPS * regions.length * KV_HEADS),
                     (double) scoreNs / calls, (double) valueNs / calls, perStepKv, allocated / DECODE_STEPS);
         }
+    }
+
+    /** Writes position {@code pos} of one (sequence, layer) for every KV head; returns the nanoseconds taken. */
+    private static long writeToken(KvBlockLayout layout, MemorySegment[][] heads, int pos, Activations acts) {
+        long start = System.nanoTime();
+        for (MemorySegment[] row : heads) {
+            int i = acts.next();
+            layout.write(row[pos / BLOCK_SIZE], pos % BLOCK_SIZE, acts.k[i], 0, acts.v[i], 0);
+        }
+        return System.nanoTime() - start;
     }
 
     /** In place, as the engine's softmax: weights summing to 1 over {@code scores[0..n)}. */

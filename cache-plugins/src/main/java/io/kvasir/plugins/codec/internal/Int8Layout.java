@@ -50,12 +50,12 @@ public final class Int8Layout implements KvBlockLayout {
     static final int KEY_OFFSET = 128;
     static final int VALUE_MAX = 127;
 
-    private final int blockSize;
-    private final int headDim;
-    private final long vBase;
-    private final long kMins;
-    private final long kScales;
-    private final long vScales;
+    final int blockSize;
+    final int headDim;
+    final long vBase;
+    final long kMins;
+    final long kScales;
+    final long vScales;
     private final Int8Writer writer;
 
     public Int8Layout(int blockSize, int headDim) {
@@ -71,7 +71,7 @@ public final class Int8Layout implements KvBlockLayout {
         this.kMins = 2 * vBase;
         this.kScales = kMins + 2L * headDim;
         this.vScales = kScales + headDim;
-        this.writer = new Int8Writer(blockSize, headDim, vBase, kMins, kScales, vScales, vectorWrites);
+        this.writer = new Int8Writer(this, vectorWrites);
     }
 
     @Override

@@ -45,30 +45,21 @@ final class Int8Writer {
     /** The smallest non-zero {@link ScaleByte}. */
     private static final float MIN_SCALE = 0x1p-17f;
 
-    private final int blockSize;
-    private final int headDim;
-    private final long vBase;
-    private final long kMins;
-    private final long kScales;
-    private final long vScales;
+    /** The region's shape and offsets. */
+    private final Int8Layout layout;
     /** Channels {@code [0, vectorChannels)} take the vector path. */
     private final int vectorChannels;
 
-    Int8Writer(int blockSize, int headDim, long vBase, long kMins, long kScales, long vScales, boolean vectors) {
-        this.blockSize = blockSize;
-        this.headDim = headDim;
-        this.vBase = vBase;
-        this.kMins = kMins;
-        this.kScales = kScales;
-        this.vScales = vScales;
-        this.vectorChannels = vectors && PARTS == 1 ? headDim - headDim % L : 0;
+    Int8Writer(Int8Layout layout, boolean vectors) {
+        this.layout = layout;
+        this.vectorChannels = vectors && PARTS == 1 ? layout.headDim - layout.headDim % L : 0;
     }
 
     void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         if (slot == 0) {
             for (int c = 0; c < vectorChannels; c++) {
                 startKey(region, c, k[kOffset + c]);
-                setScale(region, vScales + c, Math.abs(v[vOffset + c]) / VALUE_MAX);
+                setScale(region, layout.vScales + c, Math.abs(v[vOffset + c]) / VALUE_MAX);
             }
         }
         int d = 0;
@@ -76,7 +67,7 @@ final class Int8Writer {
             writeKeys(region, slot, d, k, kOffset + d);
             writeValues(region, slot, d, v, vOffset + d);
         }
-        for (; d < headDim; d++) {
+        for (; d < layout.headDim; d++) {
             writeKey(region, slot, d, k, kOffset + d);
             writeValue(region, slot, d, v[vOffset + d]);
         }
@@ -95,7 +86,7 @@ final class Int8Writer {
                 widenKeys(region, slot, d, k, at, 1L);
             }
         }
-        region.set(ValueLayout.JAVA_BYTE, (long) d * blockSize + slot,
+        region.set(ValueLayout.JAVA_BYTE, (long) d * layout.blockSize + slot,
                 (byte) (keyCode(x, keyMin(region, d), keyScale(region, d)) - KEY_OFFSET));
     }
 
@@ -120,10 +111,10 @@ final class Int8Writer {
         }
         // Four codes per int lane (a one-lane long vector is not a vector to C2, and would allocate).
         IntVector codes = keyCodes(x, min, scale).reinterpretAsInts();
-        long to = (long) d * blockSize + slot;
+        long to = (long) d * layout.blockSize + slot;
         for (int j = 0; j < E / Integer.BYTES; j++) {
             int four = codes.lane(j);
-            for (int i = 0; i < Integer.BYTES; i++, to += blockSize) {
+            for (int i = 0; i < Integer.BYTES; i++, to += layout.blockSize) {
                 region.set(ValueLayout.JAVA_BYTE, to, (byte) (four >>> (Byte.SIZE * i)));
             }
         }
@@ -133,8 +124,8 @@ final class Int8Writer {
     private void startKey(MemorySegment region, int d, float x) {
         short minBits = Half.floorSaturated(x);
         // Below -65504 the minimum saturates and the key clips to it.
-        setScale(region, kScales + d, Math.max(0f, x - Float.float16ToFloat(minBits)) / KEY_LEVELS);
-        region.set(SHORT, kMins + 2L * d, minBits);
+        setScale(region, layout.kScales + d, Math.max(0f, x - Float.float16ToFloat(minBits)) / KEY_LEVELS);
+        region.set(SHORT, layout.kMins + 2L * d, minBits);
     }
 
     /**
@@ -154,11 +145,11 @@ final class Int8Writer {
             float max = min + KEY_LEVELS * scale;
             short newMinBits = x < min ? Half.floorSaturated(x) : Half.floorSaturated(min);
             float newMin = Float.float16ToFloat(newMinBits);
-            float newScale = setScale(region, kScales + c, (Math.max(max, x) - newMin) / KEY_LEVELS);
-            region.set(SHORT, kMins + 2L * c, newMinBits);
-            long row = (long) c * blockSize;
+            float newScale = setScale(region, layout.kScales + c, (Math.max(max, x) - newMin) / KEY_LEVELS);
+            region.set(SHORT, layout.kMins + 2L * c, newMinBits);
+            long row = (long) c * layout.blockSize;
             int t = 0;
-            for (; PARTS == 1 && t < slot && t + E <= blockSize; t += E) {
+            for (; PARTS == 1 && t < slot && t + E <= layout.blockSize; t += E) {
                 ByteVector old = ByteVector.fromMemorySegment(B, region, row + t, LE);
                 FloatVector value = signedBytes(old, 0).add(KEY_OFFSET).mul(scale).add(min);
                 ByteVector codes = keyCodes(value, FloatVector.broadcast(F, newMin), FloatVector.broadcast(F, newScale));
@@ -189,18 +180,20 @@ final class Int8Writer {
 
     private void writeValue(MemorySegment region, int slot, int d, float x) {
         if (slot == 0) {
-            setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
+            setScale(region, layout.vScales + d, Math.abs(x) / VALUE_MAX);
         } else {
             float scale = valueScale(region, d);
             if (Math.abs(x) > VALUE_MAX * scale) {
-                float newScale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
+                float newScale = setScale(region, layout.vScales + d, Math.abs(x) / VALUE_MAX);
                 for (int t = 0; t < slot; t++) {
-                    long at = vBase + (long) t * headDim + d;
-                    region.set(ValueLayout.JAVA_BYTE, at, (byte) valueCode(scale * region.get(ValueLayout.JAVA_BYTE, at), newScale));
+                    long at = layout.vBase + (long) t * layout.headDim + d;
+                    float old = scale * region.get(ValueLayout.JAVA_BYTE, at);
+                    region.set(ValueLayout.JAVA_BYTE, at, (byte) valueCode(old, newScale));
                 }
             }
         }
-        region.set(ValueLayout.JAVA_BYTE, vBase + (long) slot * headDim + d, (byte) valueCode(x, valueScale(region, d)));
+        region.set(ValueLayout.JAVA_BYTE, layout.vBase + (long) slot * layout.headDim + d,
+                (byte) valueCode(x, valueScale(region, d)));
     }
 
     /**
@@ -214,11 +207,11 @@ final class Int8Writer {
         long m = slot == 0 ? 0 : x.abs().compare(VectorOperators.GT, old.mul(VALUE_MAX)).toLong();
         for (long left = m; left != 0; left &= left - 1) {
             int i = Long.numberOfTrailingZeros(left);
-            setScale(region, vScales + d + i, Math.abs(v[at + i]) / VALUE_MAX);
+            setScale(region, layout.vScales + d + i, Math.abs(v[at + i]) / VALUE_MAX);
         }
         FloatVector scale = m == 0 ? old : valueScales(region, d);
         for (int t = m == 0 ? slot : 0; t <= slot; t++) {
-            long row = vBase + (long) t * headDim + d;
+            long row = layout.vBase + (long) t * layout.headDim + d;
             FloatVector value = t == slot ? x : signedBytes(ByteVector.fromMemorySegment(B, region, row, LE), 0).mul(old);
             valueCodes(value, scale).intoMemorySegment(region, row, LE);
         }
@@ -257,26 +250,26 @@ final class Int8Writer {
     }
 
     private float keyMin(MemorySegment region, int d) {
-        return Float.float16ToFloat(region.get(SHORT, kMins + 2L * d));
+        return Float.float16ToFloat(region.get(SHORT, layout.kMins + 2L * d));
     }
 
     private float keyScale(MemorySegment region, int d) {
-        return ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, kScales + d));
+        return ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, layout.kScales + d));
     }
 
     private float valueScale(MemorySegment region, int d) {
-        return ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d));
+        return ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, layout.vScales + d));
     }
 
     private FloatVector keyMins(MemorySegment region, int d) {
-        return Half.toFloats(ShortVector.fromMemorySegment(S, region, kMins + 2L * d, LE));
+        return Half.toFloats(ShortVector.fromMemorySegment(S, region, layout.kMins + 2L * d, LE));
     }
 
     private FloatVector keyScales(MemorySegment region, int d) {
-        return ScaleByte.toFloats(ByteVector.fromMemorySegment(B, region, kScales + d, LE), 0);
+        return ScaleByte.toFloats(ByteVector.fromMemorySegment(B, region, layout.kScales + d, LE), 0);
     }
 
     private FloatVector valueScales(MemorySegment region, int d) {
-        return ScaleByte.toFloats(ByteVector.fromMemorySegment(B, region, vScales + d, LE), 0);
+        return ScaleByte.toFloats(ByteVector.fromMemorySegment(B, region, layout.vScales + d, LE), 0);
     }
 }
