@@ -77,13 +77,15 @@ public final class F16Layout implements KvBlockLayout {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
         int bound = F.loopBound(headDim);
-        int t = 0;
         // Two slots share each q load and give two independent FMA chains; the decoding supplies the rest of
         // the parallelism. Four measured no faster, and each decoding inlined brings the method closer to C2's
-        // inlining cutoff, past which a decoding stays out of line and boxes its vector.
-        for (; t + 2 <= numSlots; t += 2) {
+        // inlining cutoff, past which a decoding stays out of line and boxes its vector. An odd last slot is
+        // computed twice in the same pass (its pair is itself), not in a loop of its own: a decoding called only
+        // there was seldom run, so C2 left it out of line ("already compiled into a medium method"), boxing 8
+        // vectors per odd-sized call.
+        for (int t = 0; t < numSlots; t += 2) {
             long r0 = t * rowBytes;
-            long r1 = r0 + rowBytes;
+            long r1 = t + 1 < numSlots ? r0 + rowBytes : r0;
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
             int d = 0;
@@ -102,20 +104,9 @@ public final class F16Layout implements KvBlockLayout {
                 s1 += qd * half(region, r1 + off);
             }
             scores[scoresOffset + t] = scale * s0;
-            scores[scoresOffset + t + 1] = scale * s1;
-        }
-        for (; t < numSlots; t++) {
-            long r = t * rowBytes;
-            FloatVector a = FloatVector.zero(F);
-            int d = 0;
-            for (; d < bound; d += L) {
-                a = load(region, r + 2L * d).fma(FloatVector.fromArray(F, q, qOffset + d), a);
+            if (t + 1 < numSlots) {
+                scores[scoresOffset + t + 1] = scale * s1;
             }
-            float s = a.reduceLanes(VectorOperators.ADD);
-            for (; d < headDim; d++) {
-                s += q[qOffset + d] * half(region, r + 2L * d);
-            }
-            scores[scoresOffset + t] = scale * s;
         }
     }
 

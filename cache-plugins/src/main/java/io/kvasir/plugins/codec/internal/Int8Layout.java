@@ -46,18 +46,24 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Int8Layout implements KvBlockLayout {
 
-    private static final int KEY_LEVELS = 255;
-    private static final int KEY_OFFSET = 128;
-    private static final int VALUE_MAX = 127;
+    static final int KEY_LEVELS = 255;
+    static final int KEY_OFFSET = 128;
+    static final int VALUE_MAX = 127;
 
-    private final int blockSize;
-    private final int headDim;
-    private final long vBase;
-    private final long kMins;
-    private final long kScales;
-    private final long vScales;
+    final int blockSize;
+    final int headDim;
+    final long vBase;
+    final long kMins;
+    final long kScales;
+    final long vScales;
+    private final Int8Writer writer;
 
     public Int8Layout(int blockSize, int headDim) {
+        this(blockSize, headDim, true);
+    }
+
+    /** {@code vectorWrites = false} writes every channel with the scalar path (for tests: both write the same bytes). */
+    Int8Layout(int blockSize, int headDim, boolean vectorWrites) {
         Shapes.check(blockSize, headDim);
         this.blockSize = blockSize;
         this.headDim = headDim;
@@ -65,6 +71,7 @@ public final class Int8Layout implements KvBlockLayout {
         this.kMins = 2 * vBase;
         this.kScales = kMins + 2L * headDim;
         this.vScales = kScales + headDim;
+        this.writer = new Int8Writer(this, vectorWrites);
     }
 
     @Override
@@ -76,73 +83,7 @@ public final class Int8Layout implements KvBlockLayout {
     public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
-        for (int d = 0; d < headDim; d++) {
-            writeKey(region, slot, d, k[kOffset + d]);
-            writeValue(region, slot, d, v[vOffset + d]);
-        }
-    }
-
-    private void writeKey(MemorySegment region, int slot, int d, float x) {
-        long row = (long) d * blockSize;
-        float min;
-        float scale;
-        if (slot == 0) {
-            short minBits = Half.floorSaturated(x);
-            min = Float.float16ToFloat(minBits);
-            // Below -65504 the minimum saturates and the key clips to it.
-            scale = setScale(region, kScales + d, Math.max(0f, x - min) / KEY_LEVELS);
-            region.set(SHORT, kMins + 2L * d, minBits);
-        } else {
-            min = Float.float16ToFloat(region.get(SHORT, kMins + 2L * d));
-            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, kScales + d));
-            float max = min + KEY_LEVELS * scale;
-            if (x < min || x > max) {
-                short newMinBits = x < min ? Half.floorSaturated(x) : Half.floorSaturated(min);
-                float newMin = Float.float16ToFloat(newMinBits);
-                float newScale = setScale(region, kScales + d, (Math.max(max, x) - newMin) / KEY_LEVELS);
-                for (int t = 0; t < slot; t++) {
-                    float old = min + scale * (region.get(ValueLayout.JAVA_BYTE, row + t) + KEY_OFFSET);
-                    region.set(ValueLayout.JAVA_BYTE, row + t, (byte) (keyCode(old, newMin, newScale) - KEY_OFFSET));
-                }
-                region.set(SHORT, kMins + 2L * d, newMinBits);
-                min = newMin;
-                scale = newScale;
-            }
-        }
-        region.set(ValueLayout.JAVA_BYTE, row + slot, (byte) (keyCode(x, min, scale) - KEY_OFFSET));
-    }
-
-    private static int keyCode(float x, float min, float scale) {
-        return scale == 0f ? 0 : Math.clamp(Math.round((x - min) / scale), 0, KEY_LEVELS);
-    }
-
-    private void writeValue(MemorySegment region, int slot, int d, float x) {
-        float scale;
-        if (slot == 0) {
-            scale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
-        } else {
-            scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, vScales + d));
-            if (Math.abs(x) > VALUE_MAX * scale) {
-                float newScale = setScale(region, vScales + d, Math.abs(x) / VALUE_MAX);
-                for (int t = 0; t < slot; t++) {
-                    long at = vBase + (long) t * headDim + d;
-                    region.set(ValueLayout.JAVA_BYTE, at, (byte) valueCode(scale * region.get(ValueLayout.JAVA_BYTE, at), newScale));
-                }
-                scale = newScale;
-            }
-        }
-        region.set(ValueLayout.JAVA_BYTE, vBase + (long) slot * headDim + d, (byte) valueCode(x, scale));
-    }
-
-    private static int valueCode(float x, float scale) {
-        return scale == 0f ? 0 : Math.clamp(Math.round(x / scale), -VALUE_MAX, VALUE_MAX);
-    }
-
-    /** Stores the smallest scale byte {@code >= scale} (saturated) and returns its value. */
-    private static float setScale(MemorySegment region, long at, float scale) {
-        byte code = ScaleByte.ceil(Math.min(scale, ScaleByte.MAX));
-        region.set(ValueLayout.JAVA_BYTE, at, code);
-        return ScaleByte.decode(code);
+        writer.write(region, slot, k, kOffset, v, vOffset);
     }
 
     @Override
@@ -184,7 +125,11 @@ public final class Int8Layout implements KvBlockLayout {
         int t0 = 0;
         // Blocks of two or more chunks (16-token blocks below 512-bit vectors): two chunks per pass over the
         // channels, so each channel's coefficient is computed once for both; two channels give four FMA chains.
-        for (; PARTS == 1 && t0 + E < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
+        // A pass whose second chunk holds no slot still computes it (the bytes lie inside the channel's row) and
+        // stores only the first: so for 16-token blocks the one-chunk loop below is never reached, and C2, which
+        // inlines the Vector API only up to a node budget per compilation, leaves no vector operation of this
+        // method out of line (it did with both loops live: each boxed its vector, allocating).
+        for (; PARTS == 1 && t0 < numSlots && t0 + 2 * E <= blockSize; t0 += 2 * E) {
             FloatVector x0 = FloatVector.zero(F);
             FloatVector x1 = FloatVector.zero(F);
             FloatVector y0 = FloatVector.zero(F);
@@ -206,8 +151,10 @@ public final class Int8Layout implements KvBlockLayout {
                 y0 = signedBytes(ByteVector.fromMemorySegment(B, region, at + E, LE), 0).fma(c0, y0);
             }
             x0.add(x1).add(offset).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
-            y0.add(y1).add(offset).mul(scale)
-                    .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+            if (t0 + E < numSlots) {
+                y0.add(y1).add(offset).mul(scale)
+                        .intoArray(scores, scoresOffset + t0 + E, F.indexInRange(t0 + E, numSlots));
+            }
         }
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
             FloatVector x0 = FloatVector.zero(F);
