@@ -14,10 +14,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.kvasir.api.FinishReason;
+import io.kvasir.api.GenerationListener;
 import io.kvasir.api.GenerationRequest;
 import io.kvasir.api.GenerationResult;
 import io.kvasir.api.InvalidRequestException;
 import io.kvasir.api.SamplingParams;
+import io.kvasir.api.TokenOutput;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.testing.CollectingListener;
 import io.kvasir.engine.testing.Goldens;
@@ -54,6 +56,78 @@ class EngineTest {
         engine.submit(GenerationRequest.of(id, prompt, sampling), listener);
         listener.await();
         return listener.tokenIds();
+    }
+
+    /**
+     * Eight short prompts fit one step's budget together: queued together, the first step prefills all of them, so
+     * the first eight tokens delivered are each request's first (separately submitted requests may be admitted a
+     * step apart).
+     */
+    @Test
+    void requestsQueuedTogetherStartInTheSameStep() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            for (int round = 0; round < 5; round++) {
+                List<String> order = new ArrayList<>();
+                List<GenerationRequest> specs = new ArrayList<>();
+                List<CollectingListener> listeners = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String id = "together-" + round + "-" + i;
+                    specs.add(GenerationRequest.of(id, longPrompt(20 + i), greedy(4)));
+                    listeners.add(recording(id, order));
+                }
+                engine.submitAll(specs, List.<GenerationListener>copyOf(listeners));
+                for (CollectingListener listener : listeners) {
+                    assertThat(listener.await().numGeneratedTokens()).isEqualTo(4);
+                }
+                synchronized (order) {
+                    assertThat(order.subList(0, 8)).as("round %d", round).doesNotHaveDuplicates();
+                }
+            }
+            assertThat(engine.stats().numBlocksHeldByRequests()).isZero();
+        }
+    }
+
+    /** A listener that also appends {@code id} to {@code order} for each token. */
+    private static CollectingListener recording(String id, List<String> order) {
+        return new CollectingListener() {
+            @Override
+            public synchronized void onToken(TokenOutput token) {
+                super.onToken(token);
+                synchronized (order) {
+                    order.add(id);
+                }
+            }
+        };
+    }
+
+    @Test
+    void aBatchWithOneBadRequestQueuesNone() throws Exception {
+        try (Engine engine = Engine.start(model, config())) {
+            CollectingListener first = new CollectingListener();
+            List<GenerationRequest> duplicateIds = List.of(
+                    GenerationRequest.of("same", longPrompt(10), greedy(2)),
+                    GenerationRequest.of("same", longPrompt(10), greedy(2)));
+            assertThatThrownBy(() -> engine.submitAll(duplicateIds, List.of(first, new CollectingListener())))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("request id same is already in use");
+            List<GenerationRequest> tooLong = List.of(
+                    GenerationRequest.of("fits", longPrompt(10), greedy(2)),
+                    GenerationRequest.of("too-long", longPrompt(600), greedy(2)));
+            assertThatThrownBy(() -> engine.submitAll(tooLong, List.of(new CollectingListener(), new CollectingListener())))
+                    .isInstanceOf(InvalidRequestException.class);
+            assertThatThrownBy(() -> engine.submitAll(List.of(tooLong.getFirst()), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("1 requests but 0 listeners");
+
+            // Nothing was queued: both ids are free and nobody was told of a token.
+            assertThat(engine.stats().numWaiting()).isZero();
+            CollectingListener again = new CollectingListener();
+            engine.submitAll(List.of(GenerationRequest.of("same", longPrompt(10), greedy(2)),
+                    GenerationRequest.of("fits", longPrompt(10), greedy(2))),
+                    List.of(again, new CollectingListener()));
+            assertThat(again.await().numGeneratedTokens()).isEqualTo(2);
+            assertThat(first.tokens).isEmpty();
+        }
     }
 
     @Test
