@@ -530,6 +530,18 @@ class EngineTest {
     }
 
     @Test
+    void anAttentionDecayOutsideZeroToOneIsRefusedWithAClearMessage() {
+        for (double decay : new double[] {1.5, -0.5}) {
+            EngineConfig invalid = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
+                    .withEviction(StrategyChoice.of("test-decaying", java.util.Map.of("decay", decay))));
+            assertThatThrownBy(() -> Engine.start(model, invalid, io.kvasir.engine.plugin.PluginRegistry.load()))
+                    .as("decay %s", decay)
+                    .hasMessageContaining("eviction policy 'test-decaying' asked for an attention decay of " + decay)
+                    .hasMessageContaining("it must be in [0, 1]");
+        }
+    }
+
+    @Test
     void aRecentWindowOfNoQueriesIsRefusedWithAClearMessage() {
         EngineConfig empty = config().withCacheProfile(CacheProfile.defaults().withPrefixIndex(StrategyChoice.of("none"))
                 .withEviction(StrategyChoice.of("test-window", java.util.Map.of("window", 0))));

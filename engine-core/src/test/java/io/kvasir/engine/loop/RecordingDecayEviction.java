@@ -27,7 +27,8 @@ public final class RecordingDecayEviction implements EvictionPolicyProvider {
 
     @Override
     public ConfigSchema configSchema() {
-        return new ConfigSchema(List.of(ConfigField.decimal("decay", 1.0, 0.0, 1.0, "factor per token", "Attention decay.")));
+        return new ConfigSchema(List.of(ConfigField.decimal("decay", 1.0, -1.0, 2.0, "factor per token",
+                "Attention decay; the range is wider than the SPI allows, so that tests reach the engine's own check.")));
     }
 
     @Override
