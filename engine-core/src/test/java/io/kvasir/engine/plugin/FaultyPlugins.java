@@ -237,17 +237,23 @@ public final class FaultyPlugins {
         }
 
         @Override
-        public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
-            if (CODEC_WRITES_TO_FAIL.get() > 0 && CODEC_WRITES_TO_FAIL.getAndDecrement() > 0) {
-                throw new IllegalStateException("faulty codec: deliberate write failure");
-            }
-            layout.write(region, slot, k, kOffset, v, vOffset);
+        public long stagingBytesPerHeadBlock() {
+            return layout.stagingBytesPerHeadBlock();
         }
 
         @Override
-        public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-                int scoresOffset) {
-            layout.keyScores(region, numSlots, q, qOffset, scale, scores, scoresOffset);
+        public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v,
+                int vOffset) {
+            if (CODEC_WRITES_TO_FAIL.get() > 0 && CODEC_WRITES_TO_FAIL.getAndDecrement() > 0) {
+                throw new IllegalStateException("faulty codec: deliberate write failure");
+            }
+            layout.write(region, staging, slot, k, kOffset, v, vOffset);
+        }
+
+        @Override
+        public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset,
+                float scale, float[] scores, int scoresOffset) {
+            layout.keyScores(region, staging, numSlots, q, qOffset, scale, scores, scoresOffset);
         }
 
         @Override
@@ -257,8 +263,9 @@ public final class FaultyPlugins {
         }
 
         @Override
-        public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
-            layout.read(region, slot, k, kOffset, v, vOffset);
+        public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v,
+                int vOffset) {
+            layout.read(region, staging, slot, k, kOffset, v, vOffset);
         }
     }
 

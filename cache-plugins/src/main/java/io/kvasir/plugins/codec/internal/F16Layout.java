@@ -41,7 +41,7 @@ public final class F16Layout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
         long kRow = slot * rowBytes;
@@ -53,7 +53,7 @@ public final class F16Layout implements KvBlockLayout {
     }
 
     @Override
-    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         long kRow = slot * rowBytes;
         long vRow = vBase + slot * rowBytes;
@@ -72,8 +72,8 @@ public final class F16Layout implements KvBlockLayout {
     }
 
     @Override
-    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-            int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
+            float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
         int bound = F.loopBound(headDim);

@@ -37,22 +37,22 @@ public final class F32Layout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         MemorySegment.copy(k, kOffset, region, FLOAT, slot * rowBytes, headDim);
         MemorySegment.copy(v, vOffset, region, FLOAT, vBase + slot * rowBytes, headDim);
     }
 
     @Override
-    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         MemorySegment.copy(region, FLOAT, slot * rowBytes, k, kOffset, headDim);
         MemorySegment.copy(region, FLOAT, vBase + slot * rowBytes, v, vOffset, headDim);
     }
 
     @Override
-    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-            int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
+            float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
         int bound = F.loopBound(headDim);

@@ -67,7 +67,7 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
         if (slot == 0) {
@@ -94,7 +94,7 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
     }
 
     @Override
-    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         decodeKey(region, slot, k, kOffset);
         dequantize(region, vBase + (long) slot * headDim, region.get(FLOAT, vScales + 4L * slot), v, vOffset);
@@ -121,8 +121,8 @@ public final class Fp8E4m3Layout implements KvBlockLayout {
     }
 
     @Override
-    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-            int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
+            float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
         int bound = headDim - headDim % E;

@@ -106,7 +106,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
         assert slot == 0 || region.get(INT, stateAt) == STAGING : "slot " + slot + " written out of order";
@@ -214,7 +214,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     @Override
-    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         int state = region.get(INT, stateAt);
         assert state == STAGING || state == QUANTIZED : "uninitialised region";
@@ -266,8 +266,8 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     @Override
-    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-            int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
+            float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= totalBytes;
         if (numSlots == 0) {

@@ -80,14 +80,14 @@ public final class Int8Layout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
         writer.write(region, slot, k, kOffset, v, vOffset);
     }
 
     @Override
-    public void read(MemorySegment region, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         for (int d = 0; d < headDim; d++) {
             k[kOffset + d] = keyMin(region, d) + keyScale(region, d)
@@ -110,8 +110,8 @@ public final class Int8Layout implements KvBlockLayout {
      * same for every token, the second runs along the tokens, one vector of tokens per channel.
      */
     @Override
-    public void keyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale, float[] scores,
-            int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
+            float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= bytesPerHeadBlock();
         if (numSlots == 0) {
