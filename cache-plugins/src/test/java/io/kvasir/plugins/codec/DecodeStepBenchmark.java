@@ -59,19 +59,19 @@ public final class DecodeStepBenchmark {
         int blocks = (prompt + DECODE_STEPS + BLOCK_SIZE - 1) / BLOCK_SIZE;
         SplittableRandom random = new SplittableRandom(7);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment[][][] regions = new MemorySegment[numSeqs * LAYERS][KV_HEADS][blocks];
-            for (MemorySegment[][] heads : regions) {
-                for (MemorySegment[] row : heads) {
+            TestBlock[][][] regions = new TestBlock[numSeqs * LAYERS][KV_HEADS][blocks];
+            for (TestBlock[][] heads : regions) {
+                for (TestBlock[] row : heads) {
                     for (int b = 0; b < blocks; b++) {
-                        row[b] = arena.allocate(layout.bytesPerHeadBlock(), 64);
+                        row[b] = TestBlock.zeroed(layout, BLOCK_SIZE, arena);
                     }
                 }
             }
             Activations acts = new Activations(random);
             long writeNs = 0;
             for (int t = 0; t < prompt; t++) {
-                for (MemorySegment[][] heads : regions) {
-                    writeNs += writeToken(layout, heads, t, acts);
+                for (TestBlock[][] heads : regions) {
+                    writeNs += writeToken(heads, t, acts);
                 }
             }
             double writePrompt = (double) writeNs / ((long) prompt * regions.length * KV_HEADS);
@@ -86,21 +86,21 @@ public final class DecodeStepBenchmark {
             for (int step = 0; step < DECODE_STEPS; step++) {
                 int pos = prompt + step;
                 int n = pos + 1;
-                for (MemorySegment[][] heads : regions) {
-                    decodeWriteNs += writeToken(layout, heads, pos, acts);
+                for (TestBlock[][] heads : regions) {
+                    decodeWriteNs += writeToken(heads, pos, acts);
                     for (int h = 0; h < KV_HEADS * GROUP; h++) {
-                        MemorySegment[] row = heads[h / GROUP];
+                        TestBlock[] row = heads[h / GROUP];
                         float[] q = acts.k[acts.next()];
                         long s0 = System.nanoTime();
                         for (int start0 = 0, j = 0; start0 < n; start0 += BLOCK_SIZE, j++) {
-                            layout.keyScores(row[j], Math.min(BLOCK_SIZE, n - start0), q, 0, 0.125f, scores, start0);
+                            row[j].keyScores(Math.min(BLOCK_SIZE, n - start0), q, 0, 0.125f, scores, start0);
                         }
                         long s1 = System.nanoTime();
                         softmax(scores, n);
                         Arrays.fill(out, 0f);
                         long s2 = System.nanoTime();
                         for (int start0 = 0, j = 0; start0 < n; start0 += BLOCK_SIZE, j++) {
-                            layout.accumulateValues(row[j], Math.min(BLOCK_SIZE, n - start0), scores, start0, out, 0);
+                            row[j].accumulateValues(Math.min(BLOCK_SIZE, n - start0), scores, start0, out, 0);
                         }
                         long s3 = System.nanoTime();
                         scoreNs += s1 - s0;
@@ -119,11 +119,11 @@ public final class DecodeStepBenchmark {
     }
 
     /** Writes position {@code pos} of one (sequence, layer) for every KV head; returns the nanoseconds taken. */
-    private static long writeToken(KvBlockLayout layout, MemorySegment[][] heads, int pos, Activations acts) {
+    private static long writeToken(TestBlock[][] heads, int pos, Activations acts) {
         long start = System.nanoTime();
-        for (MemorySegment[] row : heads) {
+        for (TestBlock[] row : heads) {
             int i = acts.next();
-            layout.write(row[pos / BLOCK_SIZE], pos % BLOCK_SIZE, acts.k[i], 0, acts.v[i], 0);
+            row[pos / BLOCK_SIZE].write(pos % BLOCK_SIZE, acts.k[i], 0, acts.v[i], 0);
         }
         return System.nanoTime() - start;
     }

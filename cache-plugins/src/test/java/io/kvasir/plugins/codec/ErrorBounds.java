@@ -16,9 +16,7 @@ final class ErrorBounds {
     static double key(String codec, KvData data, int numWritten, int slot, int channel) {
         float x = data.k[slot][channel];
         return switch (codec) {
-            case "int4-kivi" -> numWritten < data.blockSize
-                    ? int8Bound(data.k[slot])
-                    : kiviKeyBound(data, channel);
+            case "int4-kivi" -> numWritten < data.blockSize ? 0 : kiviKeyBound(data, channel);
             case "int8" -> int8ChannelBound(data.k, numWritten, channel, true);
             case "fp8-e4m3" -> fp8KeyBound(data, slot);
             default -> elementBound(codec, data.k[slot], x);
@@ -41,7 +39,7 @@ final class ErrorBounds {
                 min = Math.min(min, data.v[slot][c]);
                 max = Math.max(max, data.v[slot][c]);
             }
-            return int4Bound(min, max, 0);
+            return zeroPointBound(min, max);
         }
         return elementBound(codec, data.v[slot], x);
     }
@@ -113,12 +111,6 @@ final class ErrorBounds {
         return Math.sqrt(sum) + ulps(scale * 448);
     }
 
-    /** Half a step of a symmetric int8 scale absmax/127, plus float rounding. */
-    static double int8Bound(float[] vector) {
-        double scale = absMax(vector) / 127;
-        return scale / 2 + ulps(scale * 127);
-    }
-
     /**
      * Half a 4-bit step over [min, max] of values known to within {@code slack}, with the half-precision scale
      * rounded up and the minimum rounded to nearest.
@@ -131,18 +123,25 @@ final class ErrorBounds {
         return Math.max(step / 2, minRounding) + slack + ulps(Math.abs(lo) + Math.abs(hi));
     }
 
+    /** Keys staged in f32 until the block fills, then quantised per channel over the exact values. */
     private static double kiviKeyBound(KvData data, int channel) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        double staging = 0;
         for (int t = 0; t < data.blockSize; t++) {
             min = Math.min(min, data.k[t][channel]);
             max = Math.max(max, data.k[t][channel]);
-            if (t < data.blockSize - 1) {
-                staging = Math.max(staging, int8Bound(data.k[t]));
-            }
         }
-        return int4Bound(min, max, staging);
+        return int4Bound(min, max, 0);
+    }
+
+    /**
+     * Half a step of a one-byte scale and zero point over [min, max]: the scale is at most a scale byte's rounding
+     * (2^-3) above {@code max(range / 14, absMax / 127)}, where a zero point within a byte always fits.
+     */
+    static double zeroPointBound(double min, double max) {
+        double absMax = Math.max(Math.abs(min), Math.abs(max));
+        double step = Math.max((max - min) / 14, absMax / 127) * 1.125 + 0x1p-17;
+        return step / 2 + ulps(absMax);
     }
 
     static double absMax(float[] vector) {

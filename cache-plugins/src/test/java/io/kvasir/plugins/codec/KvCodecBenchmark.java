@@ -54,12 +54,12 @@ public final class KvCodecBenchmark {
         int numStream = (int) Math.max(8, STREAM_BYTES / bytes);
         SplittableRandom random = new SplittableRandom(1);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment[] regions = new MemorySegment[numStream];
+            TestBlock[] regions = new TestBlock[numStream];
             for (int r = 0; r < numStream; r++) {
-                regions[r] = arena.allocate(bytes, 64);
+                regions[r] = new TestBlock(layout, BLOCK_SIZE, arena, random);
                 KvData data = KvData.random(random, BLOCK_SIZE, headDim);
                 for (int t = 0; t < numSlots; t++) {
-                    layout.write(regions[r], t, data.k[t], 0, data.v[t], 0);
+                    regions[r].write(t, data.k[t], 0, data.v[t], 0);
                 }
             }
             float[] q = KvData.randomVector(random, headDim);
@@ -82,13 +82,13 @@ public final class KvCodecBenchmark {
             long allocated = 0;
             for (int repeat = 0; repeat < REPEATS; repeat++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
-                qkHot = Math.min(qkHot, scores(layout, regions, 8, hotCalls, numSlots, q, scores));
-                wvHot = Math.min(wvHot, values(layout, regions, 8, hotCalls, numSlots, weights, out));
+                qkHot = Math.min(qkHot, scores(regions, 8, hotCalls, numSlots, q, scores));
+                wvHot = Math.min(wvHot, values(regions, 8, hotCalls, numSlots, weights, out));
                 allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                qkStream = Math.min(qkStream, scores(layout, regions, numStream, streamCalls, numSlots, q, scores));
-                wvStream = Math.min(wvStream, values(layout, regions, numStream, streamCalls, numSlots, weights, out));
-                qkNaive = Math.min(qkNaive, naiveScores(layout, regions, naiveCalls, numSlots, q, scores, k, v));
-                wvNaive = Math.min(wvNaive, naiveValues(layout, regions, naiveCalls, numSlots, weights, out, k, v));
+                qkStream = Math.min(qkStream, scores(regions, numStream, streamCalls, numSlots, q, scores));
+                wvStream = Math.min(wvStream, values(regions, numStream, streamCalls, numSlots, weights, out));
+                qkNaive = Math.min(qkNaive, naiveScores(regions, naiveCalls, numSlots, q, scores, k, v));
+                wvNaive = Math.min(wvNaive, naiveValues(regions, naiveCalls, numSlots, weights, out, k, v));
             }
             String label = numSlots == BLOCK_SIZE ? name : name + " (" + numSlots + " staged)";
             System.out.printf("%-16s %4d %9d | %8.1f %8.1f %8.1f | %8.1f %8.1f %8.1f | %6.2f%n", label, headDim, bytes,
@@ -96,22 +96,22 @@ public final class KvCodecBenchmark {
         }
     }
 
-    private static double scores(KvBlockLayout layout, MemorySegment[] regions, int numRegions, int calls,
+    private static double scores(TestBlock[] regions, int numRegions, int calls,
             int numSlots, float[] q, float[] scores) {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            layout.keyScores(regions[i % numRegions], numSlots, q, 0, 0.125f, scores, 0);
+            regions[i % numRegions].keyScores(numSlots, q, 0, 0.125f, scores, 0);
         }
         long elapsed = System.nanoTime() - start;
         sink += scores[0];
         return (double) elapsed / calls;
     }
 
-    private static double values(KvBlockLayout layout, MemorySegment[] regions, int numRegions, int calls,
+    private static double values(TestBlock[] regions, int numRegions, int calls,
             int numSlots, float[] weights, float[] out) {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            layout.accumulateValues(regions[i % numRegions], numSlots, weights, 0, out, 0);
+            regions[i % numRegions].accumulateValues(numSlots, weights, 0, out, 0);
         }
         long elapsed = System.nanoTime() - start;
         sink += out[0];
@@ -119,13 +119,13 @@ public final class KvCodecBenchmark {
         return (double) elapsed / calls;
     }
 
-    private static double naiveScores(KvBlockLayout layout, MemorySegment[] regions, int calls, int numSlots,
+    private static double naiveScores(TestBlock[] regions, int calls, int numSlots,
             float[] q, float[] scores, float[] k, float[] v) {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            MemorySegment region = regions[i % 8];
+            TestBlock region = regions[i % 8];
             for (int t = 0; t < numSlots; t++) {
-                layout.read(region, t, k, 0, v, 0);
+                region.read(t, k, 0, v, 0);
                 float s = 0f;
                 for (int c = 0; c < k.length; c++) {
                     s += q[c] * k[c];
@@ -138,13 +138,13 @@ public final class KvCodecBenchmark {
         return (double) elapsed / calls;
     }
 
-    private static double naiveValues(KvBlockLayout layout, MemorySegment[] regions, int calls, int numSlots,
+    private static double naiveValues(TestBlock[] regions, int calls, int numSlots,
             float[] weights, float[] out, float[] k, float[] v) {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-            MemorySegment region = regions[i % 8];
+            TestBlock region = regions[i % 8];
             for (int t = 0; t < numSlots; t++) {
-                layout.read(region, t, k, 0, v, 0);
+                region.read(t, k, 0, v, 0);
                 for (int c = 0; c < v.length; c++) {
                     out[c] += weights[t] * v[c];
                 }

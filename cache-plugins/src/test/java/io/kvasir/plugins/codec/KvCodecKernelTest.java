@@ -44,20 +44,20 @@ class KvCodecKernelTest {
         KvBlockLayout layout = codec.codec().layout(blockSize, headDim);
         int numRuns = 0;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment region = KvData.region(arena, layout.bytesPerHeadBlock(), random);
+            TestBlock block = new TestBlock(layout, blockSize, arena, random);
             for (int written = 1; written <= blockSize; written++) {
-                layout.write(region, written - 1, data.k[written - 1], 0, data.v[written - 1], 0);
+                block.write(written - 1, data.k[written - 1], 0, data.v[written - 1], 0);
                 float[][] decodedK = new float[written][headDim];
                 float[][] decodedV = new float[written][headDim];
                 for (int t = 0; t < written; t++) {
-                    layout.read(region, t, decodedK[t], 0, decodedV[t], 0);
+                    block.read(t, decodedK[t], 0, decodedV[t], 0);
                 }
                 // Every prefix of what was written: decode steps see all slots, causal prefill fewer.
                 for (int numSlots = 0; numSlots <= written; numSlots++) {
                     String context = "%s seed %d: %d of %d slots written, %d read".formatted(codec, seed, written,
                             blockSize, numSlots);
-                    checkKeyScores(layout, region, decodedK, numSlots, random, context);
-                    checkAccumulateValues(layout, region, decodedV, numSlots, random, context);
+                    checkKeyScores(block, decodedK, numSlots, random, context);
+                    checkAccumulateValues(block, decodedV, numSlots, random, context);
                     numRuns++;
                 }
             }
@@ -65,7 +65,7 @@ class KvCodecKernelTest {
         assertThat(numRuns).isEqualTo((blockSize + 1) * (blockSize + 2) / 2 - 1);
     }
 
-    static void checkKeyScores(KvBlockLayout layout, MemorySegment region, float[][] decodedK, int numSlots,
+    static void checkKeyScores(TestBlock block, float[][] decodedK, int numSlots,
             SplittableRandom random, String context) {
         int headDim = decodedK[0].length;
         int qOffset = random.nextInt(4);
@@ -78,7 +78,7 @@ class KvCodecKernelTest {
         float scale = (float) (1 / Math.sqrt(headDim));
         float[] scores = new float[scoresOffset + numSlots + 3];
         java.util.Arrays.fill(scores, -7f);
-        layout.keyScores(region, numSlots, q, qOffset, scale, scores, scoresOffset);
+        block.keyScores(numSlots, q, qOffset, scale, scores, scoresOffset);
         for (int t = 0; t < numSlots; t++) {
             double expected = 0;
             double magnitude = 0;
@@ -101,7 +101,7 @@ class KvCodecKernelTest {
         }
     }
 
-    static void checkAccumulateValues(KvBlockLayout layout, MemorySegment region, float[][] decodedV, int numSlots,
+    static void checkAccumulateValues(TestBlock block, float[][] decodedV, int numSlots,
             SplittableRandom random, String context) {
         int headDim = decodedV[0].length;
         int weightsOffset = random.nextInt(4);
@@ -115,7 +115,7 @@ class KvCodecKernelTest {
             out[i] = (float) KvData.gaussian(random);
         }
         float[] before = out.clone();
-        layout.accumulateValues(region, numSlots, weights, weightsOffset, out, outOffset);
+        block.accumulateValues(numSlots, weights, weightsOffset, out, outOffset);
         for (int i = 0; i < out.length; i++) {
             if (i < outOffset || i >= outOffset + headDim) {
                 assertThat(out[i]).as("%s: out[%d] outside the head is untouched", context, i).isEqualTo(before[i]);

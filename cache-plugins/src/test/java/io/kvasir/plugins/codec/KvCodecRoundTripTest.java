@@ -44,30 +44,30 @@ class KvCodecRoundTripTest {
             KvData data = KvData.random(random, blockSize, headDim);
             KvBlockLayout layout = codec.codec().layout(blockSize, headDim);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment region = KvData.region(arena, layout.bytesPerHeadBlock(), random);
+                TestBlock block = new TestBlock(layout, blockSize, arena, random);
                 int pad = 3;
                 float[] k = new float[headDim + 2 * pad];
                 float[] v = new float[headDim + 2 * pad];
                 for (int written = 1; written <= blockSize; written++) {
                     System.arraycopy(data.k[written - 1], 0, k, pad, headDim);
                     System.arraycopy(data.v[written - 1], 0, v, pad + 1, headDim);
-                    layout.write(region, written - 1, k, pad, v, pad + 1);
+                    block.write(written - 1, k, pad, v, pad + 1);
                     for (int slot = 0; slot < written; slot++) {
-                        checkSlot(codec, layout, region, data, written, slot, "seed " + seed);
+                        checkSlot(codec, block, data, written, slot, "seed " + seed);
                     }
                 }
             }
         }
     }
 
-    static void checkSlot(CodecCase codec, KvBlockLayout layout, MemorySegment region, KvData data, int written,
+    static void checkSlot(CodecCase codec, TestBlock block, KvData data, int written,
             int slot, String context) {
         int headDim = data.headDim;
         float[] k = new float[headDim + 2];
         float[] v = new float[headDim + 5];
         k[0] = 42f;
         v[headDim + 4] = 43f;
-        layout.read(region, slot, k, 1, v, 2);
+        block.read(slot, k, 1, v, 2);
         assertThat(k[0]).as("read writes no element before kOffset").isEqualTo(42f);
         assertThat(v[headDim + 4]).as("read writes no element after the value vector").isEqualTo(43f);
         for (int c = 0; c < headDim; c++) {

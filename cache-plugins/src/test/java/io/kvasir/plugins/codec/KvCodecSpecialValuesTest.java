@@ -86,25 +86,25 @@ class KvCodecSpecialValuesTest {
         float[] weights = new float[BLOCK_SIZE];
         java.util.Arrays.fill(weights, 1f / BLOCK_SIZE);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment region = KvData.region(arena, layout.bytesPerHeadBlock(), random);
+            TestBlock block = new TestBlock(layout, BLOCK_SIZE, arena, random);
             for (int written = 1; written <= BLOCK_SIZE; written++) {
-                layout.write(region, written - 1, data.k[written - 1], 0, data.v[written - 1], 0);
+                block.write(written - 1, data.k[written - 1], 0, data.v[written - 1], 0);
                 String context = "%s, %d slots written".formatted(what, written);
                 float[] k = new float[headDim];
                 float[] v = new float[headDim];
                 for (int t = 0; t < written; t++) {
-                    layout.read(region, t, k, 0, v, 0);
+                    block.read(t, k, 0, v, 0);
                     assertThat(k).as("%s %s K[%d]", codec, context, t).doesNotContain(Float.NaN);
                     assertThat(v).as("%s %s V[%d]", codec, context, t).doesNotContain(Float.NaN);
                     if (withinBound) {
-                        KvCodecRoundTripTest.checkSlot(codec, layout, region, data, written, t, context);
+                        KvCodecRoundTripTest.checkSlot(codec, block, data, written, t, context);
                     }
                 }
                 float[] scores = new float[written];
-                layout.keyScores(region, written, q, 0, 0.125f, scores, 0);
+                block.keyScores(written, q, 0, 0.125f, scores, 0);
                 assertThat(scores).as("%s %s scores", codec, context).doesNotContain(Float.NaN);
                 float[] out = new float[headDim];
-                layout.accumulateValues(region, written, weights, 0, out, 0);
+                block.accumulateValues(written, weights, 0, out, 0);
                 assertThat(out).as("%s %s output", codec, context).doesNotContain(Float.NaN);
                 if (withinBound && data.k[0][0] == 0f && data.v[0][0] == 0f) {
                     assertThat(scores).containsOnly(0f);

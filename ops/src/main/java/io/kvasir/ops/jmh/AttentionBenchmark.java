@@ -52,6 +52,8 @@ public class AttentionBenchmark {
     private Arena arena;
     private KvBlockLayout layout;
     private MemorySegment[] blocks;
+    /** The newest block's staging while it is partly filled (NULL for codecs without staging, or when full). */
+    private MemorySegment lastStaging;
     private float[] q;
     private float[] scores;
     private float[] out;
@@ -62,19 +64,23 @@ public class AttentionBenchmark {
         layout = kvCodec.layout(BLOCK_SIZE, HEAD_DIM);
         arena = Arena.ofShared();
         blocks = new MemorySegment[CONTEXT / BLOCK_SIZE];
+        long stagingBytes = layout.stagingBytesPerHeadBlock();
+        MemorySegment staging = stagingBytes == 0 ? MemorySegment.NULL : arena.allocate(stagingBytes, 64);
         SplittableRandom random = new SplittableRandom(3);
         float[] k = new float[HEAD_DIM];
         float[] v = new float[HEAD_DIM];
         for (int b = 0; b < blocks.length; b++) {
             blocks[b] = arena.allocate(layout.bytesPerHeadBlock(), 64);
-            for (int s = 0; s < BLOCK_SIZE; s++) {
+            int slots = b == blocks.length - 1 ? lastBlockSlots : BLOCK_SIZE;
+            for (int s = 0; s < slots; s++) {
                 for (int d = 0; d < HEAD_DIM; d++) {
                     k[d] = (float) random.nextGaussian();
                     v[d] = (float) random.nextGaussian();
                 }
-                layout.write(blocks[b], s, k, 0, v, 0);
+                layout.write(blocks[b], staging, s, k, 0, v, 0);
             }
         }
+        lastStaging = lastBlockSlots < BLOCK_SIZE ? staging : MemorySegment.NULL;
         q = new float[HEAD_DIM];
         for (int d = 0; d < HEAD_DIM; d++) {
             q[d] = (float) random.nextGaussian();
@@ -89,7 +95,7 @@ public class AttentionBenchmark {
         for (int b = 0; b < last; b++) {
             layout.keyScores(blocks[b], BLOCK_SIZE, q, 0, 0.125f, scores, b * BLOCK_SIZE);
         }
-        layout.keyScores(blocks[last], lastBlockSlots, q, 0, 0.125f, scores, last * BLOCK_SIZE);
+        layout.keyScores(blocks[last], lastStaging, lastBlockSlots, q, 0, 0.125f, scores, last * BLOCK_SIZE);
         java.util.Arrays.fill(scores, last * BLOCK_SIZE + lastBlockSlots, scores.length, Float.NEGATIVE_INFINITY);
         float max = Float.NEGATIVE_INFINITY;
         for (float s : scores) {

@@ -4,12 +4,10 @@ import static io.kvasir.plugins.codec.internal.Lanes.B;
 import static io.kvasir.plugins.codec.internal.Lanes.E;
 import static io.kvasir.plugins.codec.internal.Lanes.F;
 import static io.kvasir.plugins.codec.internal.Lanes.FLOAT;
-import static io.kvasir.plugins.codec.internal.Lanes.INT;
 import static io.kvasir.plugins.codec.internal.Lanes.L;
 import static io.kvasir.plugins.codec.internal.Lanes.LE;
 import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
 import static io.kvasir.plugins.codec.internal.Lanes.SHORT;
-import static io.kvasir.plugins.codec.internal.Lanes.signedBytes;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,57 +16,54 @@ import io.kvasir.api.plugin.KvBlockLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * KIVI (Liu et al., 2024): 4-bit keys quantised per channel over the block's tokens, 4-bit values per token.
  *
  * <p>Keys have outlier channels, so each channel gets its own scale and minimum over the block; that needs the
- * whole block, so until its last slot is written the keys wait in a staging format: int8 with one f32 scale per
- * token (full-precision staging cannot fit: f16 alone would take 2 bytes per element, more than this codec's
- * budget for K and V together). Writing the last slot quantises every channel in place. Values are quantised
- * at once, asymmetrically per token and value group (the whole vector by default).
+ * whole block, so until its last slot is written the keys wait in full precision (f32) in the block's
+ * {@linkplain KvBlockLayout staging}, outside the block: KIVI's full-precision residual, held only by partly
+ * filled blocks (one per sequence). Writing the last slot quantises every channel into the region. Values are
+ * quantised at once, asymmetrically per token and value group (the whole vector by default), with a one-byte scale
+ * and zero point ({@link Int4ZeroPoint}): at head size 8 an f16 scale and minimum per token would cost as much as
+ * the codes.
  *
- * <p>Region, {@code P = ceil(headDim / 2)} channel pairs:
+ * <p>Region, {@code P = ceil(headDim / 2)} channel pairs, nothing but codes and their parameters:
  * <ul>
- *   <li>K area, quantised: per pair {@code p} at {@code p × (blockSize + 12)}: {@code blockSize} bytes, byte
- *       {@code t} holding token {@code t}'s code of channel {@code 2p} (low nibble) and {@code 2p+1} (high
- *       nibble), then the f32 scales of channels {@code 2p} and {@code 2p+1} and their f16 minimums. Codes per
- *       channel lie along the tokens, so {@link #keyScores} computes a vector of tokens' scores at once.</li>
- *   <li>K area, staging: channel {@code d}, token {@code t} at {@code stagingBase + d × (blockSize-1) + t}
- *       (int8), then one f32 scale per token. The layouts overlap: quantising pair {@code p} writes only
- *       bytes whose staged values were already read ({@code stagingBase} is chosen so).</li>
- *   <li>The state: {@link #STAGING} or {@link #QUANTIZED} (written with slot 0 and with the last slot).</li>
+ *   <li>K codes: pair {@code p} at {@code p × blockSize}: byte {@code t} holds token {@code t}'s code of channel
+ *       {@code 2p} (low nibble) and {@code 2p+1} (high nibble). Codes per channel lie along the tokens, so
+ *       {@link #keyScores} computes a vector of tokens' scores at once.</li>
+ *   <li>K params: per channel, an f16 scale and an f16 minimum ({@link Int4Params}).</li>
  *   <li>V codes, slot-major rows; channels packed by groups of 32: byte {@code j} of group {@code g} holds
  *       channel {@code 32g + j} (low nibble) and {@code 32g + half + j} (high), {@code half = ceil(width/2)}.</li>
- *   <li>V params: per slot and value group, f16 scale and min.</li>
+ *   <li>V params: per slot and value group, a scale byte and a signed zero point.</li>
  * </ul>
+ * At head size 8 and blocks of 16 that is 192 bytes, 12 per token (5.3× less than f32); at head size 64, 82 (6.2×).
  *
- * <p>Invariants: while the state is STAGING, slots {@code 0..blockSize-2} may be staged and none quantised;
- * QUANTIZED means all {@code blockSize} slots' keys are quantised; every code is in [0, 15].
+ * <p>Staging: channel {@code c}'s staged keys are {@code blockSize} floats at {@code 4 × c × blockSize} (the last
+ * slot is never staged; it keeps each channel's vector loads inside the area). Blocks of one slot need none.
+ *
+ * <p>Invariants: a block is open (staging given) exactly while slots {@code 0..n-1}, {@code n < blockSize}, are
+ * written, and then its keys are in the staging only; sealed, all {@code blockSize} keys are in the region; every
+ * code is in [0, 15].
  */
 public final class Int4KiviLayout implements KvBlockLayout {
 
-    static final int STAGING = 0x53544147;
-    static final int QUANTIZED = 0x51554e54;
     private static final int PACK_GROUP = 32;
-    /** Per pair: f32 scales of both channels, then their f16 minimums. */
-    private static final int PAIR_PARAM_BYTES = 12;
 
     private final int blockSize;
     private final int headDim;
     private final int valueGroupSize;
     private final int numPairs;
-    private final long pairBytes;
-    private final long stagingBase;
-    private final long stagingStride;
-    private final long tokenScales;
-    private final long stateAt;
+    private final long kParams;
     private final long vBase;
     private final long vRowBytes;
     private final int numValueGroups;
     private final long vParams;
     private final long totalBytes;
+    private final long stagingChannelBytes;
 
     /**
      * @param valueGroupSize channels sharing a value scale: 0 for the whole vector, else a multiple of 32
@@ -82,22 +77,14 @@ public final class Int4KiviLayout implements KvBlockLayout {
         this.headDim = headDim;
         this.valueGroupSize = valueGroupSize == 0 || valueGroupSize > headDim ? headDim : valueGroupSize;
         this.numPairs = (headDim + 1) / 2;
-        this.pairBytes = blockSize + PAIR_PARAM_BYTES;
-        this.stagingStride = blockSize - 1;
-        // Quantised pair p must end before the first staged byte not yet read: channel 2p+2's (or the scales).
-        long shift = 0;
-        for (int p = 0; p < numPairs; p++) {
-            shift = Math.max(shift, (p + 1) * pairBytes - Math.min(2L * p + 2, headDim) * stagingStride);
-        }
-        this.stagingBase = shift;
-        this.tokenScales = stagingBase + headDim * stagingStride;
-        this.stateAt = Math.max(numPairs * pairBytes, tokenScales + 4L * blockSize);
-        this.vBase = stateAt + 4;
+        this.kParams = (long) numPairs * blockSize;
+        this.vBase = kParams + 4L * headDim;
         int fullGroups = headDim / PACK_GROUP;
         this.vRowBytes = fullGroups * (PACK_GROUP / 2L) + (headDim % PACK_GROUP + 1) / 2;
         this.numValueGroups = (headDim + this.valueGroupSize - 1) / this.valueGroupSize;
         this.vParams = vBase + blockSize * vRowBytes;
-        this.totalBytes = vParams + 4L * blockSize * numValueGroups;
+        this.totalBytes = vParams + 2L * blockSize * numValueGroups;
+        this.stagingChannelBytes = 4L * blockSize;
     }
 
     @Override
@@ -106,85 +93,75 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     @Override
-    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public long stagingBytesPerHeadBlock() {
+        return blockSize > 1 ? headDim * stagingChannelBytes : 0;
+    }
+
+    @Override
+    public void write(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v,
+            int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
         assert Shapes.allFinite(k, kOffset, headDim) && Shapes.allFinite(v, vOffset, headDim) : "non-finite K or V";
-        assert slot == 0 || region.get(INT, stateAt) == STAGING : "slot " + slot + " written out of order";
-        if (slot == 0) {
-            region.set(INT, stateAt, STAGING);
+        if (blockSize > 1) {
+            requireStaging(staging, slot);
         }
         writeValues(region, slot, v, vOffset);
         if (slot == blockSize - 1) {
-            quantizeKeys(region, k, kOffset);
-            region.set(INT, stateAt, QUANTIZED);
+            quantizeKeys(region, staging, k, kOffset);
         } else {
-            stageKey(region, slot, k, kOffset);
+            for (int c = 0; c < headDim; c++) {
+                staging.set(FLOAT, staged(c, slot), k[kOffset + c]);
+            }
         }
     }
 
-    private void stageKey(MemorySegment region, int slot, float[] k, int kOffset) {
-        float absMax = Shapes.absMax(k, kOffset, headDim);
-        region.set(FLOAT, tokenScales + 4L * slot, absMax / 127f);
-        for (int d = 0; d < headDim; d++) {
-            int code = absMax == 0f ? 0 : Math.round(k[kOffset + d] / absMax * 127f);
-            region.set(ValueLayout.JAVA_BYTE, staged(d, slot), (byte) code);
+    private void requireStaging(MemorySegment staging, int slot) {
+        if (staging.byteSize() < stagingBytesPerHeadBlock()) {
+            throw new IllegalStateException("int4-kivi keeps a block's keys in its staging until the block fills: slot "
+                    + slot + " of " + blockSize + " needs " + stagingBytesPerHeadBlock() + " bytes of staging, got "
+                    + staging.byteSize());
         }
     }
 
     private long staged(int channel, int slot) {
-        return stagingBase + channel * stagingStride + slot;
+        return channel * stagingChannelBytes + 4L * slot;
     }
 
-    private float stagedKey(MemorySegment region, int channel, int slot, float[] k, int kOffset) {
-        if (slot == blockSize - 1) {
-            return k[kOffset + channel];
+    /** Quantises every channel over the staged keys plus the last slot's {@code k} into the region. */
+    private void quantizeKeys(MemorySegment region, MemorySegment staging, float[] k, int kOffset) {
+        int last = blockSize - 1;
+        for (int c = 0; c < headDim; c++) {
+            float x = k[kOffset + c];
+            float min = x;
+            float max = x;
+            for (int t = 0; t < last; t++) {
+                float y = staging.get(FLOAT, staged(c, t));
+                min = Math.min(min, y);
+                max = Math.max(max, y);
+            }
+            int params = Int4Params.of(min, max);
+            short scaleBits = Int4Params.scaleBits(params);
+            short minBits = Int4Params.minBits(params);
+            region.set(SHORT, kParams + 4L * c, scaleBits);
+            region.set(SHORT, kParams + 4L * c + 2, minBits);
+            float scale = Float.float16ToFloat(scaleBits);
+            float base = Float.float16ToFloat(minBits);
+            long codes = (c >>> 1) * (long) blockSize;
+            int shift = (c & 1) * 4;
+            for (int t = 0; t < blockSize; t++) {
+                float y = t == last ? x : staging.get(FLOAT, staged(c, t));
+                int code = Int4Params.code(y, scale, base);
+                byte old = (c & 1) == 0 ? 0 : region.get(ValueLayout.JAVA_BYTE, codes + t);
+                region.set(ValueLayout.JAVA_BYTE, codes + t, (byte) (old | code << shift));
+            }
         }
-        return region.get(ValueLayout.JAVA_BYTE, staged(channel, slot)) * region.get(FLOAT, tokenScales + 4L * slot);
     }
 
-    /** Turns the staged keys plus the last slot's {@code k} into per-channel codes, pair by pair, in place. */
-    private void quantizeKeys(MemorySegment region, float[] k, int kOffset) {
-        for (int p = 0; p < numPairs; p++) {
-            int c0 = 2 * p;
-            int c1 = c0 + 1;
-            boolean hasHigh = c1 < headDim;
-            float min0 = Float.POSITIVE_INFINITY;
-            float max0 = Float.NEGATIVE_INFINITY;
-            float min1 = Float.POSITIVE_INFINITY;
-            float max1 = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t < blockSize; t++) {
-                float x0 = stagedKey(region, c0, t, k, kOffset);
-                min0 = Math.min(min0, x0);
-                max0 = Math.max(max0, x0);
-                if (hasHigh) {
-                    float x1 = stagedKey(region, c1, t, k, kOffset);
-                    min1 = Math.min(min1, x1);
-                    max1 = Math.max(max1, x1);
-                }
-            }
-            short minBits0 = Half.saturate(min0);
-            short minBits1 = hasHigh ? Half.saturate(min1) : 0;
-            float scale0 = Int4Params.scale(minBits0, max0);
-            float scale1 = hasHigh ? Int4Params.scale(minBits1, max1) : 0f;
-            float base0 = Float.float16ToFloat(minBits0);
-            float base1 = Float.float16ToFloat(minBits1);
-            long at = p * pairBytes;
-            for (int t = 0; t < blockSize; t++) {
-                int code0 = Int4Params.code(stagedKey(region, c0, t, k, kOffset), scale0, base0);
-                int code1 = hasHigh ? Int4Params.code(stagedKey(region, c1, t, k, kOffset), scale1, base1) : 0;
-                assert t == blockSize - 1 || at + t <= staged(c0, t) : "quantised pair " + p + " overtakes its staged keys";
-                region.set(ValueLayout.JAVA_BYTE, at + t, (byte) (code0 | code1 << 4));
-            }
-            long params = at + blockSize;
-            region.set(FLOAT, params, scale0);
-            region.set(FLOAT, params + 4, scale1);
-            region.set(SHORT, params + 8, minBits0);
-            region.set(SHORT, params + 10, minBits1);
-        }
+    private long valueParams(int slot, int group) {
+        return vParams + 2L * (slot * numValueGroups + group);
     }
 
     private void writeValues(MemorySegment region, int slot, float[] v, int vOffset) {
-        long paramsAt = vParams + 4L * slot * numValueGroups;
         for (int g = 0; g < numValueGroups; g++) {
             int from = g * valueGroupSize;
             int to = Math.min(headDim, from + valueGroupSize);
@@ -194,46 +171,41 @@ public final class Int4KiviLayout implements KvBlockLayout {
                 min = Math.min(min, v[vOffset + c]);
                 max = Math.max(max, v[vOffset + c]);
             }
-            int params = Int4Params.of(min, max);
-            region.set(SHORT, paramsAt + 4L * g, Int4Params.scaleBits(params));
-            region.set(SHORT, paramsAt + 4L * g + 2, Int4Params.minBits(params));
+            int params = Int4ZeroPoint.of(min, max);
+            region.set(ValueLayout.JAVA_BYTE, valueParams(slot, g), Int4ZeroPoint.scaleCode(params));
+            region.set(ValueLayout.JAVA_BYTE, valueParams(slot, g) + 1, Int4ZeroPoint.zero(params));
         }
         long row = vBase + slot * vRowBytes;
         for (int g0 = 0; g0 < headDim; g0 += PACK_GROUP) {
             int width = Math.min(PACK_GROUP, headDim - g0);
             int half = (width + 1) / 2;
-            int valueGroup = g0 / valueGroupSize;
-            float scale = Float.float16ToFloat(region.get(SHORT, paramsAt + 4L * valueGroup));
-            float min = Float.float16ToFloat(region.get(SHORT, paramsAt + 4L * valueGroup + 2));
+            long params = valueParams(slot, g0 / valueGroupSize);
+            float scale = ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, params));
+            int zero = region.get(ValueLayout.JAVA_BYTE, params + 1);
             for (int j = 0; j < half; j++) {
-                int lo = Int4Params.code(v[vOffset + g0 + j], scale, min);
-                int hi = j + half < width ? Int4Params.code(v[vOffset + g0 + half + j], scale, min) : 0;
+                int lo = Int4ZeroPoint.code(v[vOffset + g0 + j], scale, zero);
+                int hi = j + half < width ? Int4ZeroPoint.code(v[vOffset + g0 + half + j], scale, zero) : 0;
                 region.set(ValueLayout.JAVA_BYTE, row + g0 / 2 + j, (byte) (lo | hi << 4));
             }
         }
     }
 
     @Override
-    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v, int vOffset) {
+    public void read(MemorySegment region, MemorySegment staging, int slot, float[] k, int kOffset, float[] v,
+            int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
-        int state = region.get(INT, stateAt);
-        assert state == STAGING || state == QUANTIZED : "uninitialised region";
-        if (state == QUANTIZED) {
+        if (staging.byteSize() > 0) {
+            assert slot < blockSize - 1 : "slot " + slot + " of an open block";
             for (int c = 0; c < headDim; c++) {
-                long at = (c >>> 1) * pairBytes;
-                int code = region.get(ValueLayout.JAVA_BYTE, at + slot) >>> ((c & 1) * 4) & 0xf;
-                long params = at + blockSize;
-                k[kOffset + c] = half(region, params + 8 + (c & 1) * 2L) + region.get(FLOAT, params + (c & 1) * 4L) * code;
+                k[kOffset + c] = staging.get(FLOAT, staged(c, slot));
             }
         } else {
-            assert slot < blockSize - 1 : slot;
-            float tokenScale = region.get(FLOAT, tokenScales + 4L * slot);
             for (int c = 0; c < headDim; c++) {
-                k[kOffset + c] = region.get(ValueLayout.JAVA_BYTE, staged(c, slot)) * tokenScale;
+                int code = region.get(ValueLayout.JAVA_BYTE, (c >>> 1) * (long) blockSize + slot) >>> ((c & 1) * 4) & 0xf;
+                k[kOffset + c] = keyMin(region, c) + keyScale(region, c) * code;
             }
         }
         long row = vBase + slot * vRowBytes;
-        long paramsAt = vParams + 4L * slot * numValueGroups;
         for (int c = 0; c < headDim; c++) {
             int g0 = c & -PACK_GROUP;
             int width = Math.min(PACK_GROUP, headDim - g0);
@@ -242,14 +214,18 @@ public final class Int4KiviLayout implements KvBlockLayout {
             int code = j < half
                     ? region.get(ValueLayout.JAVA_BYTE, row + g0 / 2 + j) & 0xf
                     : region.get(ValueLayout.JAVA_BYTE, row + g0 / 2 + j - half) >>> 4 & 0xf;
-            long params = paramsAt + 4L * (c / valueGroupSize);
-            v[vOffset + c] = Float.float16ToFloat(region.get(SHORT, params + 2))
-                    + Float.float16ToFloat(region.get(SHORT, params)) * code;
+            long params = valueParams(slot, c / valueGroupSize);
+            v[vOffset + c] = Int4ZeroPoint.decode(code, ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, params)),
+                    region.get(ValueLayout.JAVA_BYTE, params + 1));
         }
     }
 
-    private static float half(MemorySegment region, long offset) {
-        return Float.float16ToFloat(region.get(SHORT, offset));
+    private float keyScale(MemorySegment region, int channel) {
+        return Float.float16ToFloat(region.get(SHORT, kParams + 4L * channel));
+    }
+
+    private float keyMin(MemorySegment region, int channel) {
+        return Float.float16ToFloat(region.get(SHORT, kParams + 4L * channel + 2));
     }
 
     /** Lanes {@code part*L ..} of a byte chunk, zero-extended: the high nibble is then a plain shift away. */
@@ -261,25 +237,28 @@ public final class Int4KiviLayout implements KvBlockLayout {
         return (FloatVector) bytes.and(0xf).convert(VectorOperators.I2F, 0);
     }
 
+    /** {@code codes - zero} as floats: exact, as both are small integers. */
+    private static FloatVector centred(IntVector codes, IntVector zero) {
+        return (FloatVector) codes.sub(zero).convert(VectorOperators.I2F, 0);
+    }
+
     private static FloatVector high(IntVector bytes) {
         return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
-    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
-            float[] scores, int scoresOffset) {
+    public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset,
+            float scale, float[] scores, int scoresOffset) {
         assert numSlots >= 0 && numSlots <= blockSize : numSlots;
         assert region.byteSize() >= totalBytes;
         if (numSlots == 0) {
             return;
         }
-        int state = region.get(INT, stateAt);
-        assert state == STAGING || state == QUANTIZED : "uninitialised region";
-        if (state == QUANTIZED) {
-            quantizedKeyScores(region, numSlots, q, qOffset, scale, scores, scoresOffset);
+        if (staging.byteSize() > 0) {
+            assert numSlots < blockSize : numSlots + " slots of an open block";
+            stagedKeyScores(staging, numSlots, q, qOffset, scale, scores, scoresOffset);
         } else {
-            assert numSlots < blockSize : numSlots;
-            stagedKeyScores(region, numSlots, q, qOffset, scale, scores, scoresOffset);
+            quantizedKeyScores(region, numSlots, q, qOffset, scale, scores, scoresOffset);
         }
     }
 
@@ -291,14 +270,10 @@ public final class Int4KiviLayout implements KvBlockLayout {
             float[] scores, int scoresOffset) {
         int fullPairs = headDim / 2;
         boolean oddChannel = (headDim & 1) != 0;
-        long lastPair = fullPairs * pairBytes;
+        long lastPair = (long) fullPairs * blockSize;
         float offset = 0f;
-        for (int p = 0; p < fullPairs; p++) {
-            long params = p * pairBytes + blockSize;
-            offset += q[qOffset + 2 * p] * half(region, params + 8) + q[qOffset + 2 * p + 1] * half(region, params + 10);
-        }
-        if (oddChannel) {
-            offset += q[qOffset + headDim - 1] * half(region, lastPair + blockSize + 8);
+        for (int c = 0; c < headDim; c++) {
+            offset += q[qOffset + c] * keyMin(region, c);
         }
         int t0 = 0;
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
@@ -307,10 +282,9 @@ public final class Int4KiviLayout implements KvBlockLayout {
             FloatVector y0 = FloatVector.zero(F);
             FloatVector y1 = FloatVector.zero(F);
             for (int p = 0; p < fullPairs; p++) {
-                long at = p * pairBytes;
-                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + 2 * p] * region.get(FLOAT, at + blockSize));
-                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + 2 * p + 1] * region.get(FLOAT, at + blockSize + 4));
-                ByteVector codes = ByteVector.fromMemorySegment(B, region, at + t0, LE);
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + 2 * p] * keyScale(region, 2 * p));
+                FloatVector c1 = FloatVector.broadcast(F, q[qOffset + 2 * p + 1] * keyScale(region, 2 * p + 1));
+                ByteVector codes = ByteVector.fromMemorySegment(B, region, (long) p * blockSize + t0, LE);
                 IntVector i0 = unsignedBytes(codes, 0);
                 x0 = low(i0).fma(c0, x0);
                 x1 = high(i0).fma(c1, x1);
@@ -321,7 +295,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
                 }
             }
             if (oddChannel) {
-                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + headDim - 1] * region.get(FLOAT, lastPair + blockSize));
+                FloatVector c0 = FloatVector.broadcast(F, q[qOffset + headDim - 1] * keyScale(region, headDim - 1));
                 ByteVector codes = ByteVector.fromMemorySegment(B, region, lastPair + t0, LE);
                 x0 = low(unsignedBytes(codes, 0)).fma(c0, x0);
                 if (PARTS == 2) {
@@ -337,68 +311,48 @@ public final class Int4KiviLayout implements KvBlockLayout {
         for (int t = t0; t < numSlots; t++) {
             float s = offset;
             for (int c = 0; c < headDim; c++) {
-                long at = (c >>> 1) * pairBytes;
-                int code = region.get(ValueLayout.JAVA_BYTE, at + t) >>> ((c & 1) * 4) & 0xf;
-                s += q[qOffset + c] * region.get(FLOAT, at + blockSize + (c & 1) * 4L) * code;
+                int code = region.get(ValueLayout.JAVA_BYTE, (c >>> 1) * (long) blockSize + t) >>> ((c & 1) * 4) & 0xf;
+                s += q[qOffset + c] * keyScale(region, c) * code;
             }
             scores[scoresOffset + t] = scale * s;
         }
     }
 
-    /** {@code score[t] = scale × tokenScale[t] × Σ_c q[c]·code[c][t]}, one vector of tokens per channel. */
-    private void stagedKeyScores(MemorySegment region, int numSlots, float[] q, int qOffset, float scale,
+    /** {@code score[t] = scale × Σ_c q[c]·K[c][t]} on the staged f32 keys, one vector of tokens per channel. */
+    private void stagedKeyScores(MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
             float[] scores, int scoresOffset) {
-        // Four channels per pass give four FMA chains; where a byte chunk feeds two float vectors, eight
-        // conversions would push the method past C2's inlining cutoff (boxing), so those take one channel.
-        int bound4 = PARTS == 1 ? headDim & ~3 : 0;
-        int t0 = 0;
-        // A chunk may read the byte after a channel's last staged token: the next channel's, or a token scale.
-        for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
+        int bound4 = headDim & ~3;
+        for (int t0 = 0; t0 < numSlots; t0 += L) {
+            VectorMask<Float> slots = F.indexInRange(t0, numSlots);
             FloatVector x0 = FloatVector.zero(F);
             FloatVector x1 = FloatVector.zero(F);
             FloatVector x2 = FloatVector.zero(F);
             FloatVector x3 = FloatVector.zero(F);
-            FloatVector y0 = FloatVector.zero(F);
             int c = 0;
             for (; c < bound4; c += 4) {
                 long at = staged(c, t0);
-                x0 = signedBytes(ByteVector.fromMemorySegment(B, region, at, LE), 0)
+                x0 = FloatVector.fromMemorySegment(F, staging, at, LE, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
-                x1 = signedBytes(ByteVector.fromMemorySegment(B, region, at + stagingStride, LE), 0)
+                x1 = FloatVector.fromMemorySegment(F, staging, at + stagingChannelBytes, LE, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c + 1]), x1);
-                x2 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 2 * stagingStride, LE), 0)
+                x2 = FloatVector.fromMemorySegment(F, staging, at + 2 * stagingChannelBytes, LE, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c + 2]), x2);
-                x3 = signedBytes(ByteVector.fromMemorySegment(B, region, at + 3 * stagingStride, LE), 0)
+                x3 = FloatVector.fromMemorySegment(F, staging, at + 3 * stagingChannelBytes, LE, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c + 3]), x3);
             }
             for (; c < headDim; c++) {
-                ByteVector b0 = ByteVector.fromMemorySegment(B, region, staged(c, t0), LE);
-                FloatVector q0 = FloatVector.broadcast(F, q[qOffset + c]);
-                x0 = signedBytes(b0, 0).fma(q0, x0);
-                if (PARTS == 2) {
-                    y0 = signedBytes(b0, 1).fma(q0, y0);
-                }
+                x0 = FloatVector.fromMemorySegment(F, staging, staged(c, t0), LE, slots)
+                        .fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
             }
-            FloatVector tokenScale = FloatVector.fromMemorySegment(F, region, tokenScales + 4L * t0, LE);
-            x0.add(x1).add(x2.add(x3)).mul(tokenScale).mul(scale)
-                    .intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
-            if (PARTS == 2) {
-                FloatVector tokenScale1 = FloatVector.fromMemorySegment(F, region, tokenScales + 4L * (t0 + L), LE);
-                y0.mul(tokenScale1).mul(scale).intoArray(scores, scoresOffset + t0 + L, F.indexInRange(t0 + L, numSlots));
-            }
-        }
-        for (int t = t0; t < numSlots; t++) {
-            float s = 0f;
-            for (int c = 0; c < headDim; c++) {
-                s += q[qOffset + c] * region.get(ValueLayout.JAVA_BYTE, staged(c, t));
-            }
-            scores[scoresOffset + t] = scale * region.get(FLOAT, tokenScales + 4L * t) * s;
+            x0.add(x1).add(x2.add(x3)).mul(scale).intoArray(scores, scoresOffset + t0, slots);
         }
     }
 
     /**
-     * {@code out[c] += Σ_t w[t]·scale[t]·code[t][c] + Σ_t w[t]·min[t]}, per group of 32 channels: the low
-     * nibbles of a chunk of bytes are channels {@code j..}, the high nibbles channels {@code half + j..}.
+     * {@code out[c] += Σ_t w[t]·scale[t]·(code[t][c] - zero[t])}, per group of 32 channels: the low nibbles of a chunk
+     * of bytes are channels {@code j..}, the high nibbles channels {@code half + j..}. Subtracting the zero point
+     * from the codes as integers keeps each term as small as the value it stands for (a separate bias term would
+     * cancel against the codes' sum and lose precision on values near zero).
      */
     @Override
     public void accumulateValues(MemorySegment region, int numSlots, float[] weights, int weightsOffset, float[] out,
@@ -408,7 +362,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         for (int g0 = 0; g0 < headDim; g0 += PACK_GROUP) {
             int width = Math.min(PACK_GROUP, headDim - g0);
             int half = (width + 1) / 2;
-            long groupParams = vParams + 4L * (g0 / valueGroupSize);
+            int valueGroup = g0 / valueGroupSize;
             long groupCodes = vBase + g0 / 2;
             int j = 0;
             if ((width & 1) == 0) {
@@ -417,29 +371,28 @@ public final class Int4KiviLayout implements KvBlockLayout {
                     FloatVector x1 = FloatVector.zero(F);
                     FloatVector y0 = FloatVector.zero(F);
                     FloatVector y1 = FloatVector.zero(F);
-                    float bias = 0f;
                     for (int t = 0; t < numSlots; t++) {
-                        float w = weights[weightsOffset + t];
-                        long params = groupParams + 4L * t * numValueGroups;
-                        bias += w * half(region, params + 2);
-                        FloatVector ws = FloatVector.broadcast(F, w * half(region, params));
+                        long params = valueParams(t, valueGroup);
+                        FloatVector w = FloatVector.broadcast(F,
+                                weights[weightsOffset + t] * ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, params)));
+                        IntVector zero = IntVector.broadcast(Lanes.I, region.get(ValueLayout.JAVA_BYTE, params + 1));
                         ByteVector codes = ByteVector.fromMemorySegment(B, region, groupCodes + t * vRowBytes + j, LE);
                         IntVector i0 = unsignedBytes(codes, 0);
-                        x0 = low(i0).fma(ws, x0);
-                        x1 = high(i0).fma(ws, x1);
+                        x0 = centred(i0.and(0xf), zero).fma(w, x0);
+                        x1 = centred(i0.lanewise(VectorOperators.LSHR, 4), zero).fma(w, x1);
                         if (PARTS == 2) {
                             IntVector i1 = unsignedBytes(codes, 1);
-                            y0 = low(i1).fma(ws, y0);
-                            y1 = high(i1).fma(ws, y1);
+                            y0 = centred(i1.and(0xf), zero).fma(w, y0);
+                            y1 = centred(i1.lanewise(VectorOperators.LSHR, 4), zero).fma(w, y1);
                         }
                     }
                     int lo = outOffset + g0 + j;
                     int hi = lo + half;
-                    x0.add(bias).add(FloatVector.fromArray(F, out, lo)).intoArray(out, lo);
-                    x1.add(bias).add(FloatVector.fromArray(F, out, hi)).intoArray(out, hi);
+                    x0.add(FloatVector.fromArray(F, out, lo)).intoArray(out, lo);
+                    x1.add(FloatVector.fromArray(F, out, hi)).intoArray(out, hi);
                     if (PARTS == 2) {
-                        y0.add(bias).add(FloatVector.fromArray(F, out, lo + L)).intoArray(out, lo + L);
-                        y1.add(bias).add(FloatVector.fromArray(F, out, hi + L)).intoArray(out, hi + L);
+                        y0.add(FloatVector.fromArray(F, out, lo + L)).intoArray(out, lo + L);
+                        y1.add(FloatVector.fromArray(F, out, hi + L)).intoArray(out, hi + L);
                     }
                 }
             }
@@ -448,13 +401,12 @@ public final class Int4KiviLayout implements KvBlockLayout {
                 float lo = 0f;
                 float hi = 0f;
                 for (int t = 0; t < numSlots; t++) {
-                    float w = weights[weightsOffset + t];
-                    long params = groupParams + 4L * t * numValueGroups;
-                    float s = half(region, params);
-                    float m = half(region, params + 2);
+                    long params = valueParams(t, valueGroup);
+                    float ws = weights[weightsOffset + t] * ScaleByte.decode(region.get(ValueLayout.JAVA_BYTE, params));
+                    int zero = region.get(ValueLayout.JAVA_BYTE, params + 1);
                     int codes = region.get(ValueLayout.JAVA_BYTE, groupCodes + t * vRowBytes + j);
-                    lo += w * (m + s * (codes & 0xf));
-                    hi += w * (m + s * (codes >>> 4 & 0xf));
+                    lo += ws * ((codes & 0xf) - zero);
+                    hi += ws * ((codes >>> 4 & 0xf) - zero);
                 }
                 out[outOffset + g0 + j] += lo;
                 if (hasHigh) {

@@ -6,8 +6,7 @@ package io.kvasir.plugins.codec.internal;
  *
  * <p>The minimum is rounded to the nearest half and the scale up, from the rounded minimum, so that codes
  * span the group: every element's error is at most {@code scale / 2}, or the minimum's half-precision rounding
- * for an element the clamp at code 0 catches. Both are saturated to ±65504 and stay finite. Keys keep an f32
- * scale ({@link #scale}), which their kernel multiplies into q without a conversion.
+ * for an element the clamp at code 0 catches. Both are saturated to ±65504 and stay finite.
  */
 public final class Int4Params {
 
@@ -24,15 +23,6 @@ public final class Int4Params {
         float range = max - Float.float16ToFloat(minBits);
         short scaleBits = range > 0f ? Half.ceilNonNegative(range / MAX_CODE) : 0;
         return (scaleBits << 16) | (minBits & 0xffff);
-    }
-
-    /**
-     * The f32 scale for a group spanning {@code [min, max]} whose minimum is stored as {@code minBits}: no
-     * rounding up is needed, since a top code that lands a rounding above 15 clamps to it.
-     */
-    public static float scale(short minBits, float max) {
-        float range = max - Float.float16ToFloat(minBits);
-        return range > 0f ? range / MAX_CODE : 0f;
     }
 
     public static short scaleBits(int params) {
