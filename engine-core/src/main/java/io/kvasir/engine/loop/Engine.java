@@ -180,7 +180,7 @@ public final class Engine implements AutoCloseable {
 
     private LivePolicies livePolicies(LiveConfig live, boolean prefixCaching) {
         return LivePolicies.create(live, registry, prefixCaching, this::guard, policy -> new SequenceEvictor(live.eviction().name(),
-                policy, kvCache, kvMemory, model.config().headDim(), maxContextTokens));
+                policy, kvCache, kvMemory, model.config().kvDim(), maxContextTokens));
     }
 
     /** Puts live policies in place; on the loop thread, or in the constructor before the loop starts. */
