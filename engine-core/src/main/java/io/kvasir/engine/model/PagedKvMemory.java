@@ -309,7 +309,8 @@ public final class PagedKvMemory implements AutoCloseable {
 
     /**
      * Takes back the staging of blocks that {@code isFree} says are free (sequences that finished, were preempted
-     * or shrank while their last block was open); returns how many (layer, block) areas went back.
+     * or shrank while their last block was open); returns how many (layer, block) areas went back. Only once no
+     * copy is pending: the source of a copy-on-write may be free already (its other holder ended) and still be read.
      */
     public int releaseStagingOfFreeBlocks(IntPredicate isFree) {
         return staging == null ? 0 : staging.releaseFree(isFree);
