@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+
+import com.sun.management.ThreadMXBean;
 
 import io.kvasir.api.plugin.KvCodec;
 import io.kvasir.api.plugin.PluginKind;
@@ -275,6 +280,44 @@ class PagedKvMemoryStagingTest {
         fill(memory, 4, 1, 2, 3);
         assertThatThrownBy(() -> memory.compact(new int[] {4}, new int[] {1, 2}, 2, new float[2 * HEAD_DIM],
                 new float[2 * HEAD_DIM])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scratch");
+    }
+
+    @Test
+    void writingLookingUpAndReleasingStagingAllocateNothingOnceTheAreasExist() {
+        Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof ThreadMXBean counter
+                && counter.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        float[] k = vectors(1, 0, false);
+        float[] v = vectors(1, 0, true);
+        long stagingBytesSeen = 0;
+        long[] allocated = new long[400];
+        for (int round = 0; round < allocated.length; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int slot = 0; slot < BLOCK_SIZE; slot++) {
+                for (int block = 0; block < BLOCKS; block++) {
+                    for (int l = 0; l < LAYERS; l++) {
+                        memory.writeToken(l, block, slot, k, 0, v, 0);
+                        for (int h = 0; h < KV_HEADS; h++) {
+                            stagingBytesSeen += memory.staging(l, block, h).byteSize();
+                        }
+                    }
+                }
+            }
+            for (int block = 0; block < BLOCKS; block++) {
+                for (int l = 0; l < LAYERS; l++) {
+                    memory.writeToken(l, block, 0, k, 0, v, 0);
+                }
+            }
+            memory.releaseStagingOfFreeBlocks(b -> true);
+            allocated[round] = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        // The first round grows the pool and early rounds run interpreted (copies from arrays allocate there); a JIT
+        // recompilation may allocate in one later round, an allocating path in all. The codec's kernels are not
+        // measured: whether C2 keeps their vectors unboxed is the codec's business.
+        assertThat(stagingBytesSeen).isPositive();
+        long[] late = Arrays.copyOfRange(allocated, allocated.length - 50, allocated.length);
+        assertThat(Arrays.stream(late).min().orElseThrow())
+                .as("fewest bytes allocated in a late round: %s", Arrays.toString(late)).isZero();
     }
 
     @Test
