@@ -36,7 +36,7 @@ import io.kvasir.api.plugin.KvBlockLayout;
  */
 final class KvStagingAreas {
 
-    static final int NO_AREA = -1;
+    private static final int NO_AREA = -1;
     private static final int HEAD_ALIGNMENT = 16;
     private static final int AREA_ALIGNMENT = 64;
 

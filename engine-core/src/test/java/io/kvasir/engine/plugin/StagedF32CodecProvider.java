@@ -17,7 +17,8 @@ import io.kvasir.api.plugin.PluginKind;
  * numbers, but while a block is partly filled its keys live only in the staging the engine lends it
  * ({@link KvBlockLayout#stagingBytesPerHeadBlock()}); the write of the block's last slot moves them into the region.
  * Scores and reads use the staging when given one and the region otherwise, through the f32 layout's own kernels
- * on the same rows, so every result is bit-identical to {@code f32}'s and engine tests can demand exact equality.
+ * on the same rows, so it computes exactly what {@code f32} computes: engine tests demand the same tokens (and
+ * log-probabilities up to the last bits the JIT's reduction order may move in any two runs).
  *
  * <p>It checks the engine's side of the staging contract and throws {@link IllegalStateException} when it is broken:
  * a write without staging, a write of slot {@code i > 0} of a block whose slot 0 was not written, scores or a read of
