@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +79,8 @@ public final class Engine implements AutoCloseable {
     private final AttentionRows stepAttention;
     private final PagedKvMemory kvMemory;
     private final BlockPool blockPool;
+    /** {@code blockPool::isFree}, made once: the staging of free blocks is released after every step. */
+    private final IntPredicate isFreeBlock;
     private final KvCacheManager kvCache;
     private final Scheduler scheduler;
     private final ForwardBatch forwardBatch;
@@ -117,6 +120,8 @@ public final class Engine implements AutoCloseable {
     private volatile int numWaitingSnapshot;
     private volatile int numFreeBlocksSnapshot;
     private volatile int numCachedBlocksSnapshot;
+    private volatile int numStagingAreasSnapshot;
+    private volatile long stagingBytesSnapshot;
     private volatile io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStatsSnapshot;
 
     private Engine(LoadedModel model, EngineConfig config, PluginRegistry registry) {
@@ -148,6 +153,7 @@ public final class Engine implements AutoCloseable {
         this.kvMemory = new PagedKvMemory(modelConfig.numLayers(), numBlocks, config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim(), codec);
         this.blockPool = new BlockPool(numBlocks, config.blockSize());
+        this.isFreeBlock = blockPool::isFree;
         this.kvCache = new KvCacheManager(blockPool, System::nanoTime);
         this.registry = registry;
         LivePolicies policies = livePolicies(LiveConfig.of(config), !profile.prefixIndex().isNone());
@@ -180,7 +186,7 @@ public final class Engine implements AutoCloseable {
 
     private LivePolicies livePolicies(LiveConfig live, boolean prefixCaching) {
         return LivePolicies.create(live, registry, prefixCaching, this::guard, policy -> new SequenceEvictor(live.eviction().name(),
-                policy, kvCache, kvMemory, model.config().headDim(), maxContextTokens));
+                policy, kvCache, kvMemory, model.config().kvDim(), maxContextTokens));
     }
 
     /** Puts live policies in place; on the loop thread, or in the constructor before the loop starts. */
@@ -297,9 +303,13 @@ public final class Engine implements AutoCloseable {
         return kvMemory.bytesPerToken();
     }
 
-    /** The KV memory this engine holds, in bytes; 0 once {@link #close()} has freed it. */
+    /**
+     * The KV memory this engine holds, in bytes: its blocks and, with a codec that keeps staging, the staging areas
+     * allocated for partly filled blocks (as of the last step; they grow with the open blocks and are kept for
+     * reuse); 0 once {@link #close()} has freed it.
+     */
     public long kvMemoryBytes() {
-        return kvMemoryFreed ? 0 : kvMemory.byteSize();
+        return kvMemoryFreed ? 0 : kvMemory.byteSize() + stagingBytesSnapshot;
     }
 
     /** The longest sequence (prompt plus output) a request may reach. */
@@ -416,7 +426,8 @@ public final class Engine implements AutoCloseable {
     /** A snapshot of the engine's state and counters. */
     public EngineStats stats() {
         return counters.snapshot(numRunningSnapshot, numWaitingSnapshot + submissions.size(),
-                blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(), scheduler.numPreemptionsTotal(),
+                blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(),
+                numStagingAreasSnapshot, stagingBytesSnapshot, scheduler.numPreemptionsTotal(),
                 lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), isHealthy());
     }
 
@@ -455,6 +466,9 @@ public final class Engine implements AutoCloseable {
     void step() {
         try {
             runStep();
+            // Requests that finished, were preempted or shrank during the step freed blocks that may have been open:
+            // their staging goes back now, so between steps the areas in use are the open blocks of live sequences.
+            kvMemory.releaseStagingOfFreeBlocks(isFreeBlock);
         } finally {
             publishSnapshot();
         }
@@ -821,6 +835,8 @@ public final class Engine implements AutoCloseable {
         numFreeBlocksSnapshot = blockPool.numFreeBlocks();
         PrefixCache prefixCache = scheduler.prefixCache();
         numCachedBlocksSnapshot = prefixCache == null ? 0 : prefixCache.numEvictableBlocks();
+        numStagingAreasSnapshot = kvMemory.stagingAreasInUse();
+        stagingBytesSnapshot = kvMemory.stagingBytesAllocated();
         prefixCacheStatsSnapshot = prefixCache == null ? null : prefixCache.stats();
     }
 
@@ -850,13 +866,14 @@ public final class Engine implements AutoCloseable {
         }
 
         EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
-                long preemptions,
+                int numStagingAreas, long stagingBytes, long preemptions,
                 @Nullable String lastFailure, boolean healthy) {
             long[] byReason = new long[finished.length];
             for (int i = 0; i < byReason.length; i++) {
                 byReason[i] = finished[i].get();
             }
-            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, steps.get(), tokensComputed.get(),
+            return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, numStagingAreas,
+                    stagingBytes, steps.get(), tokensComputed.get(),
                     tokensGenerated.get(), preemptions, failedSteps.get(), pluginFailures.get(), pluginTimeouts.get(), rejected.get(),
                     byReason, lastFailure, healthy);
         }

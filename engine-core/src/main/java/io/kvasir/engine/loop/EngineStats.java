@@ -26,7 +26,8 @@ import io.kvasir.api.FinishReason;
  * @param lastFailure the message of the last failure, or null
  * @param healthy whether the loop runs (false once closed, or once the watchdog gave the loop up)
  */
-public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize, long numSteps,
+public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
+        int numStagingAreas, long kvStagingBytes, long numSteps,
         long numTokensComputed, long numTokensGenerated, long numPreemptions, long numFailedSteps, long numPluginFailures,
         long numPluginTimeouts, long numRejected,
         long[] finishedByReason, @Nullable String lastFailure, boolean healthy) {

@@ -20,7 +20,9 @@ import io.kvasir.engine.sched.Request;
  * A {@code select} that throws keeps the sequence's cache as it is for that step; a policy that is disabled (it timed
  * out) is not called again, and the evictor stops evicting and collecting statistics: sequences keep every slot.
  *
- * <p>Owned by the engine loop thread; scratch buffers are sized once for the longest context.
+ * <p>Owned by the engine loop thread. The compaction scratch holds every kept token's K and V of one layer (all KV
+ * heads, see {@link PagedKvMemory#compact}); it grows to the most tokens a compaction kept so far, rather than to the
+ * longest context up front, since eviction keeps sequences near their budget.
  */
 final class SequenceEvictor {
 
@@ -34,14 +36,18 @@ final class SequenceEvictor {
     private boolean disabled;
     private final KvCacheManager kvCache;
     private final PagedKvMemory kvMemory;
-    private final int headDim;
+    private final int kvDim;
     private final int[] keep;
     private final int[] blockIds;
-    private final float[] kScratch;
-    private final float[] vScratch;
+    private float[] kScratch = new float[0];
+    private float[] vScratch = new float[0];
     private long numEvictedTokens;
 
-    SequenceEvictor(String name, EvictionPolicy policy, KvCacheManager kvCache, PagedKvMemory kvMemory, int headDim,
+    /**
+     * @param kvDim floats of one token's K (or V) over all KV heads
+     * @param maxSlots the most slots a sequence may hold (the context)
+     */
+    SequenceEvictor(String name, EvictionPolicy policy, KvCacheManager kvCache, PagedKvMemory kvMemory, int kvDim,
             int maxSlots) {
         this.name = name;
         this.policy = policy;
@@ -60,11 +66,9 @@ final class SequenceEvictor {
         this.selectsDuringPrefill = policy.selectsDuringPrefill();
         this.kvCache = kvCache;
         this.kvMemory = kvMemory;
-        this.headDim = headDim;
+        this.kvDim = kvDim;
         this.keep = new int[maxSlots];
         this.blockIds = new int[(maxSlots + kvMemory.blockSize() - 1) / kvMemory.blockSize()];
-        this.kScratch = new float[maxSlots * headDim];
-        this.vScratch = new float[maxSlots * headDim];
     }
 
     /** The policy's plugin name, for failure counts. */
@@ -176,7 +180,8 @@ final class SequenceEvictor {
         }
         assert isAscending(keep, numKept, numSlots) : "eviction policy must keep ascending, distinct slots";
         kvCache.blockTable(sequence).copyBlockIds(blockIds, 0);
-        kvMemory.compact(blockIds, keep, numKept, kScratch, vScratch, headDim);
+        ensureScratch(numKept);
+        kvMemory.compact(blockIds, keep, numKept, kScratch, vScratch);
         int[] positions = request.slotPositions();
         float[] scores = request.slotScores();
         for (int i = 0; i < numKept; i++) {
@@ -190,6 +195,20 @@ final class SequenceEvictor {
         kvCache.truncate(sequence, numKept);
         numEvictedTokens += numSlots - numKept;
         request.addEvictedTokens(numSlots - numKept);
+    }
+
+    /**
+     * Grows the compaction scratch to hold {@code numKept} tokens: allocates only past the most kept so far, and then
+     * at least doubles (up to the context), so a slowly rising count does not allocate at every compaction.
+     */
+    private void ensureScratch(int numKept) {
+        int numFloats = Math.multiplyExact(numKept, kvDim);
+        if (kScratch.length < numFloats) {
+            long doubled = Math.min(Math.min(2L * kScratch.length, (long) keep.length * kvDim), Integer.MAX_VALUE - 8);
+            int size = (int) Math.max(numFloats, doubled);
+            kScratch = new float[size];
+            vScratch = new float[size];
+        }
     }
 
     /** Positions dropped so far over all sequences. */

@@ -13,9 +13,14 @@ import io.kvasir.engine.sched.KvSwapSpace;
 import io.kvasir.engine.sched.Request;
 
 /**
- * Swaps preempted requests' KV blocks to an {@link OffloadTier} through one staging buffer, and spills the
+ * Swaps preempted requests' KV blocks to an {@link OffloadTier} through one transfer buffer, and spills the
  * prefix cache's evicted blocks there (as entries the tier may drop) so a later hit can bring them back. Keys are a
  * per-request serial in the high bits and the block index in the low 24 bits. Loop thread only.
+ *
+ * <p>With a codec that keeps staging ({@link PagedKvMemory#stagingBytesPerBlock()} above 0), a swapped request whose
+ * last block is open also stores that block's staging, every layer's, as one more entry (block index
+ * {@link #STAGING_INDEX}); swap-in brings it back after the block's regions. Spilled prefix blocks are full, so
+ * they never hold staging.
  *
  * <p>The tier is a plugin: a call that throws (or times out, through its guard) counts as a refusal, so a
  * swap-out falls back to recomputing, a swap-in makes the request recompute, and a spilled block is dropped.
@@ -28,73 +33,100 @@ final class TierSwapSpace implements KvSwapSpace, BlockSpill, AutoCloseable {
 
     private static final int BLOCK_INDEX_BITS = 24;
 
+    /** The block index of a swapped request's staging entry: past any block index a sequence reaches. */
+    private static final long STAGING_INDEX = (1L << BLOCK_INDEX_BITS) - 1;
+
     private final OffloadTier tier;
     private final PagedKvMemory kvMemory;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment staging;
-    private final Map<Request, long[]> swapped = new HashMap<>();
+    /** One block's regions on their way to or from the tier. */
+    private final MemorySegment transfer;
+    /** One open block's staging on its way to or from the tier; {@link MemorySegment#NULL} without staging. */
+    private final MemorySegment stagingTransfer;
+    private final Map<Request, Swapped> swapped = new HashMap<>();
     private long nextSerial = 1;
+
+    /** A swapped request's entries: blocks {@code base .. base + numBlocks - 1}, and its staging when it had one. */
+    private record Swapped(long base, int numBlocks, boolean staged) {
+    }
 
     TierSwapSpace(OffloadTier tier, PagedKvMemory kvMemory) {
         this.tier = tier;
         this.kvMemory = kvMemory;
-        this.staging = arena.allocate(kvMemory.bytesPerBlock(), 64);
+        this.transfer = arena.allocate(kvMemory.bytesPerBlock(), 64);
+        long stagingBytes = kvMemory.stagingBytesPerBlock();
+        this.stagingTransfer = stagingBytes == 0 ? MemorySegment.NULL : arena.allocate(stagingBytes, 64);
     }
 
     @Override
     public boolean swapOut(Request request, BlockTable table) {
         long base = (nextSerial++) << BLOCK_INDEX_BITS;
         int numBlocks = table.numBlocks();
+        assert numBlocks < STAGING_INDEX : numBlocks;
         for (int i = 0; i < numBlocks; i++) {
-            kvMemory.copyBlockOut(table.blockId(i), staging);
-            if (!put(base + i, false)) {
-                for (int j = 0; j < i; j++) {
-                    remove(base + j);
-                }
+            kvMemory.copyBlockOut(table.blockId(i), transfer);
+            if (!put(base + i, transfer, false)) {
+                removeBlocks(base, i);
                 return false;
             }
         }
-        swapped.put(request, new long[] {base, numBlocks});
+        boolean staged = numBlocks > 0 && kvMemory.isOpen(table.blockId(numBlocks - 1));
+        if (staged) {
+            kvMemory.copyStagingOut(table.blockId(numBlocks - 1), stagingTransfer);
+            if (!put(base + STAGING_INDEX, stagingTransfer, false)) {
+                removeBlocks(base, numBlocks);
+                return false;
+            }
+        }
+        swapped.put(request, new Swapped(base, numBlocks, staged));
         return true;
     }
 
     @Override
     public boolean swapIn(Request request, BlockTable table) {
-        long[] entry = swapped.get(request);
-        if (entry == null || table.numBlocks() < entry[1]) {
+        Swapped entry = swapped.get(request);
+        if (entry == null || table.numBlocks() < entry.numBlocks()) {
             return false;
         }
-        for (int i = 0; i < entry[1]; i++) {
-            if (!get(entry[0] + i)) {
+        for (int i = 0; i < entry.numBlocks(); i++) {
+            if (!get(entry.base() + i, transfer)) {
                 return false;
             }
-            kvMemory.copyBlockIn(staging, table.blockId(i));
+            kvMemory.copyBlockIn(transfer, table.blockId(i));
+        }
+        if (entry.staged()) {
+            if (!get(entry.base() + STAGING_INDEX, stagingTransfer)) {
+                return false;
+            }
+            kvMemory.copyStagingIn(stagingTransfer, table.blockId(entry.numBlocks() - 1));
         }
         return true;
     }
 
     @Override
     public void discard(Request request) {
-        long[] entry = swapped.remove(request);
+        Swapped entry = swapped.remove(request);
         if (entry != null) {
-            for (int i = 0; i < entry[1]; i++) {
-                remove(entry[0] + i);
+            removeBlocks(entry.base(), entry.numBlocks());
+            if (entry.staged()) {
+                remove(entry.base() + STAGING_INDEX);
             }
         }
     }
 
     @Override
     public boolean spill(long key, int blockId) {
-        kvMemory.copyBlockOut(blockId, staging);
-        return put(key | SPILL_TAG, true);
+        assert !kvMemory.isOpen(blockId) : "spilled prefix block " + blockId + " is partly filled";
+        kvMemory.copyBlockOut(blockId, transfer);
+        return put(key | SPILL_TAG, transfer, true);
     }
 
     @Override
     public boolean restore(long key, int blockId) {
-        if (!get(key | SPILL_TAG)) {
+        if (!get(key | SPILL_TAG, transfer)) {
             return false;
         }
-        kvMemory.copyBlockIn(staging, blockId);
+        kvMemory.copyBlockIn(transfer, blockId);
         return true;
     }
 
@@ -116,19 +148,26 @@ final class TierSwapSpace implements KvSwapSpace, BlockSpill, AutoCloseable {
         }
     }
 
-    private boolean put(long key, boolean evictable) {
+    private boolean put(long key, MemorySegment data, boolean evictable) {
         try {
-            return evictable ? tier.putEvictable(key, staging) : tier.put(key, staging);
+            return evictable ? tier.putEvictable(key, data) : tier.put(key, data);
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private boolean get(long key) {
+    private boolean get(long key, MemorySegment dst) {
         try {
-            return tier.get(key, staging);
+            return tier.get(key, dst);
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Removes the block entries {@code base .. base + numBlocks - 1}. */
+    private void removeBlocks(long base, int numBlocks) {
+        for (int i = 0; i < numBlocks; i++) {
+            remove(base + i);
         }
     }
 
@@ -140,7 +179,7 @@ final class TierSwapSpace implements KvSwapSpace, BlockSpill, AutoCloseable {
         }
     }
 
-    /** Releases the staging buffer and closes the tier (a tier that fails to close is left as it is). */
+    /** Releases the transfer buffers and closes the tier (a tier that fails to close is left as it is). */
     @Override
     public void close() {
         arena.close();

@@ -208,18 +208,12 @@ public final class LlamaModel {
     }
 
     private void storeKv(int layer, ForwardBatch batch, PagedKvMemory kv) {
-        int headDim = config.headDim();
         int kvDim = config.kvDim();
         int blockSize = kv.blockSize();
-        KvBlockLayout layout = kv.layout();
         for (int t = 0; t < batch.numTokens(); t++) {
             int cacheSlot = batch.slot(t);
             int block = batch.blockTable(batch.seqOfToken(t))[cacheSlot / blockSize];
-            int slot = cacheSlot % blockSize;
-            for (int h = 0; h < config.numKvHeads(); h++) {
-                int offset = t * kvDim + h * headDim;
-                layout.write(kv.region(layer, block, h), slot, k, offset, v, offset);
-            }
+            kv.writeToken(layer, block, cacheSlot % blockSize, k, t * kvDim, v, t * kvDim);
         }
     }
 
@@ -261,7 +255,10 @@ public final class LlamaModel {
             int numPositions = batch.slot(t) + 1;
             for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
                 int n = Math.min(blockSize, numPositions - start);
-                layout.keyScores(kv.region(layer, blockTable[j], kvHead), n, q, qOff, scale, scores, start);
+                int block = blockTable[j];
+                // An open block's keys may live in its staging; a sealed block's staging is NULL.
+                layout.keyScores(kv.region(layer, block, kvHead), kv.staging(layer, block, kvHead), n, q, qOff, scale,
+                        scores, start);
             }
             VectorOps.softmax(scores, 0, numPositions);
             int statsRow = batch.statsRow(t);

@@ -1,0 +1,21 @@
+package io.kvasir.engine.model;
+
+/**
+ * Lets tests outside this package write and read one token of a {@link PagedKvMemory} the way the forward pass and
+ * compaction do (every KV head at once, staging rules applied), without making those methods public.
+ */
+public final class KvMemoryAccess {
+
+    private KvMemoryAccess() {
+    }
+
+    /** Writes a token's K and V of every KV head ({@code numKvHeads × headDim} floats each) into a slot. */
+    public static void write(PagedKvMemory kv, int layer, int block, int slot, float[] k, float[] v) {
+        kv.writeToken(layer, block, slot, k, 0, v, 0);
+    }
+
+    /** Reads a slot's K and V of every KV head, through the block's staging while it is open. */
+    public static void read(PagedKvMemory kv, int layer, int block, int slot, float[] k, float[] v) {
+        kv.readToken(layer, block, slot, k, 0, v, 0);
+    }
+}
