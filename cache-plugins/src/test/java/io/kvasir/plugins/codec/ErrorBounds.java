@@ -16,7 +16,9 @@ final class ErrorBounds {
     static double key(String codec, KvData data, int numWritten, int slot, int channel) {
         float x = data.k[slot][channel];
         return switch (codec) {
-            case "int4-kivi" -> numWritten < data.blockSize ? 0 : kiviKeyBound(data, channel);
+            case "int4-kivi" -> numWritten < data.blockSize
+                    ? elementBound("f16", data.k[slot], x)
+                    : kiviKeyBound(data, channel);
             case "int8" -> int8ChannelBound(data.k, numWritten, channel, true);
             case "fp8-e4m3" -> fp8KeyBound(data, slot);
             default -> elementBound(codec, data.k[slot], x);
@@ -123,15 +125,18 @@ final class ErrorBounds {
         return Math.max(step / 2, minRounding) + slack + ulps(Math.abs(lo) + Math.abs(hi));
     }
 
-    /** Keys staged in f32 until the block fills, then quantised per channel over the exact values. */
+    /** Keys staged in f16 until the block fills, then quantised per channel over the staged halves. */
     private static double kiviKeyBound(KvData data, int channel) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
+        double staging = 0;
         for (int t = 0; t < data.blockSize; t++) {
-            min = Math.min(min, data.k[t][channel]);
-            max = Math.max(max, data.k[t][channel]);
+            float x = data.k[t][channel];
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+            staging = Math.max(staging, elementBound("f16", data.k[t], x));
         }
-        return int4Bound(min, max, 0);
+        return int4Bound(min, max, staging);
     }
 
     /**

@@ -72,9 +72,9 @@ class KvCodecMemoryTest {
     @Test
     void kiviRegionSizesAddUp() {
         // K: 32 pairs × 16 tokens of codes = 512, 64 × (f16 scale, f16 min) = 256; V: 16 rows × 32 bytes + 16 ×
-        // (scale byte, zero point) = 544. Staging: 64 channels × 16 f32 slots.
+        // (scale byte, zero point) = 544. Staging: 64 channels × 16 f16 slots.
         assertThat(codec("int4-kivi").layout(16, 64).bytesPerHeadBlock()).isEqualTo(512 + 256 + 544);
-        assertThat(codec("int4-kivi").layout(16, 64).stagingBytesPerHeadBlock()).isEqualTo(64 * 16 * 4);
+        assertThat(codec("int4-kivi").layout(16, 64).stagingBytesPerHeadBlock()).isEqualTo(64 * 16 * 2);
         // Head size 8: 64 + 32 + 64 + 32 = 192 bytes, 12 per token: 5.3x less than f32's 64.
         assertThat(codec("int4-kivi").layout(16, 8).bytesPerHeadBlock()).isEqualTo(192);
         assertThat(codec("int4-kivi").layout(1, 64).stagingBytesPerHeadBlock()).isZero();

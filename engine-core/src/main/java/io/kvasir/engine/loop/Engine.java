@@ -122,6 +122,7 @@ public final class Engine implements AutoCloseable {
     private volatile int numCachedBlocksSnapshot;
     private volatile int numStagingAreasSnapshot;
     private volatile long stagingBytesSnapshot;
+    private volatile long stagingBytesInUseSnapshot;
     private volatile io.kvasir.api.plugin.@Nullable PrefixCacheStats prefixCacheStatsSnapshot;
 
     private Engine(LoadedModel model, EngineConfig config, PluginRegistry registry) {
@@ -427,7 +428,7 @@ public final class Engine implements AutoCloseable {
     public EngineStats stats() {
         return counters.snapshot(numRunningSnapshot, numWaitingSnapshot + submissions.size(),
                 blockPool.numBlocks(), numFreeBlocksSnapshot, numCachedBlocksSnapshot, blockPool.blockSize(),
-                numStagingAreasSnapshot, stagingBytesSnapshot, scheduler.numPreemptionsTotal(),
+                numStagingAreasSnapshot, stagingBytesInUseSnapshot, stagingBytesSnapshot, scheduler.numPreemptionsTotal(),
                 lastFailure == null ? null : String.valueOf(lastFailure.getMessage()), isHealthy());
     }
 
@@ -837,6 +838,7 @@ public final class Engine implements AutoCloseable {
         numCachedBlocksSnapshot = prefixCache == null ? 0 : prefixCache.numEvictableBlocks();
         numStagingAreasSnapshot = kvMemory.stagingAreasInUse();
         stagingBytesSnapshot = kvMemory.stagingBytesAllocated();
+        stagingBytesInUseSnapshot = kvMemory.stagingBytesInUse();
         prefixCacheStatsSnapshot = prefixCache == null ? null : prefixCache.stats();
     }
 
@@ -866,14 +868,14 @@ public final class Engine implements AutoCloseable {
         }
 
         EngineStats snapshot(int running, int waiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
-                int numStagingAreas, long stagingBytes, long preemptions,
+                int numStagingAreas, long stagingBytesInUse, long stagingBytes, long preemptions,
                 @Nullable String lastFailure, boolean healthy) {
             long[] byReason = new long[finished.length];
             for (int i = 0; i < byReason.length; i++) {
                 byReason[i] = finished[i].get();
             }
             return new EngineStats(running, waiting, numBlocks, numFreeBlocks, numCachedBlocks, blockSize, numStagingAreas,
-                    stagingBytes, steps.get(), tokensComputed.get(),
+                    stagingBytesInUse, stagingBytes, steps.get(), tokensComputed.get(),
                     tokensGenerated.get(), preemptions, failedSteps.get(), pluginFailures.get(), pluginTimeouts.get(), rejected.get(),
                     byReason, lastFailure, healthy);
         }

@@ -13,6 +13,10 @@ import io.kvasir.api.FinishReason;
  * @param numFreeBlocks KV blocks free
  * @param numCachedBlocks blocks no request holds that the prefix cache keeps for reuse (freed under pressure)
  * @param blockSize tokens per block
+ * @param numStagingAreas staging areas in use, one per open (layer, block), with a codec that stages partly filled
+ *     blocks outside them ({@code int4-kivi}); 0 otherwise
+ * @param kvStagingBytesInUse bytes of those areas
+ * @param kvStagingBytes bytes allocated for staging areas, in use or kept for reuse (on top of the blocks)
  * @param numSteps steps run
  * @param numTokensComputed tokens whose KV was computed (prompt, chunks, decode, recompute)
  * @param numTokensGenerated tokens sampled
@@ -27,7 +31,7 @@ import io.kvasir.api.FinishReason;
  * @param healthy whether the loop runs (false once closed, or once the watchdog gave the loop up)
  */
 public record EngineStats(int numRunning, int numWaiting, int numBlocks, int numFreeBlocks, int numCachedBlocks, int blockSize,
-        int numStagingAreas, long kvStagingBytes, long numSteps,
+        int numStagingAreas, long kvStagingBytesInUse, long kvStagingBytes, long numSteps,
         long numTokensComputed, long numTokensGenerated, long numPreemptions, long numFailedSteps, long numPluginFailures,
         long numPluginTimeouts, long numRejected,
         long[] finishedByReason, @Nullable String lastFailure, boolean healthy) {

@@ -321,6 +321,11 @@ public final class PagedKvMemory implements AutoCloseable {
         return staging == null ? 0 : staging.numInUse();
     }
 
+    /** Bytes of the staging areas assigned now. */
+    public long stagingBytesInUse() {
+        return staging == null ? 0 : staging.numInUse() * staging.areaBytes();
+    }
+
     /** The most staging areas assigned at once so far. */
     public int peakStagingAreasInUse() {
         return staging == null ? 0 : staging.peakInUse();

@@ -47,6 +47,8 @@ public class EngineMetrics implements MeterBinder {
         gauge(registry, model, "kvasir.engine.kv.blocks.free", "KV blocks free", EngineStats::numFreeBlocks);
         gauge(registry, model, "kvasir.engine.kv.blocks.cached", "KV blocks only the prefix cache keeps",
                 EngineStats::numCachedBlocks);
+        gauge(registry, model, "kvasir.engine.kv.staging.bytes", "Bytes of staging held by partly filled KV blocks "
+                + "(codecs that encode whole blocks, such as int4-kivi)", EngineStats::kvStagingBytesInUse);
         counter(registry, model, "kvasir.engine.preemptions", "Requests preempted", EngineStats::numPreemptions);
         counter(registry, model, "kvasir.engine.rejected", "Submissions refused because the engine queue was full",
                 EngineStats::numRejected);

@@ -43,7 +43,8 @@ public record EvalReport(String model, int numThreads, String corpus, int numSto
      * @param kvBytesPerToken KV bytes one token takes in the engine's codec
      * @param kvReduction the f32 reference's bytes per token divided by this one's
      * @param peakKvBytes most KV bytes held by requests at once while a wave of stories decodes (blocks held
-     *     times bytes per block, sampled between steps)
+     *     times bytes per block, plus the staging of partly filled blocks for codecs that keep some; sampled between
+     *     steps)
      * @param sequencePeakKvBytes most KV bytes one sequence held: the first story run alone
      * @param numScoredTokens forced positions scored
      * @param perplexity exp(mean negative log-likelihood) of the forced tokens

@@ -18,6 +18,7 @@ import io.kvasir.api.SamplingParams;
 import io.kvasir.engine.loop.CacheProfile;
 import io.kvasir.engine.loop.Engine;
 import io.kvasir.engine.loop.EngineConfig;
+import io.kvasir.engine.loop.EngineStats;
 import io.kvasir.engine.loop.StrategyChoice;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.ops.eval.EvalReport.FidelityRow;
@@ -39,6 +40,8 @@ import io.kvasir.ops.eval.EvalReport.FidelityRow;
  */
 final class FidelityEval {
 
+    /** The setting every other row is compared with: an f32, no-eviction engine. */
+    static final String REFERENCE = "f32 (reference)";
     static final String FORCED = "forced";
     static final String SPLIT = "split";
     static final double EVICTION_BUDGET_FRACTION = 0.5;
@@ -73,7 +76,7 @@ final class FidelityEval {
     static List<Setting> settingsToCompare() {
         CacheProfile reference = referenceProfile();
         List<Setting> list = new ArrayList<>();
-        list.add(new Setting("f32 (reference)", "f32", "none", reference));
+        list.add(new Setting(REFERENCE, "f32", "none", reference));
         for (String codec : new String[] {"f16", "int8", "fp8-e4m3", "int4-kivi"}) {
             list.add(new Setting(codec, codec, "none", reference.withCodec(StrategyChoice.of(codec))));
         }
@@ -178,7 +181,7 @@ final class FidelityEval {
         for (String mode : baseByMode.keySet()) {
             for (Measured m : measuredByMode.get(mode)) {
                 if (m.candidate == candidate && (m.score.top1Agreement() != 1
-                        || m.sequencePeakBlocks != baseByMode.get(mode).sequencePeakBlocks)) {
+                        || m.sequencePeakBytes != baseByMode.get(mode).sequencePeakBytes)) {
                     return null;
                 }
             }
@@ -209,7 +212,7 @@ final class FidelityEval {
     private void probe(Measured measured, String mode) throws InterruptedException {
         WaveRun run = runWave(measured.candidate, List.of(corpus.stories().getFirst()), mode);
         if (run != null) {
-            measured.sequencePeakBlocks = run.maxBlocksHeld;
+            measured.sequencePeakBytes = run.maxBytesHeld;
         }
     }
 
@@ -243,11 +246,14 @@ final class FidelityEval {
             progress.printf("fidelity: %s failed: %s%n", candidate.setting.label(), candidate.failure);
             return null;
         }
-        return new WaveRun(listeners, peak.maxBlocksHeld);
+        return new WaveRun(listeners, peak.maxBytesHeld);
     }
 
-    /** The listeners of one wave, in story order, and the most blocks its requests held at once. */
-    private record WaveRun(List<TeacherForcing> listeners, int maxBlocksHeld) {
+    /**
+     * The listeners of one wave, in story order, and the most KV bytes its requests held at once: blocks, and the
+     * staging of partly filled blocks where the codec keeps some.
+     */
+    private record WaveRun(List<TeacherForcing> listeners, long maxBytesHeld) {
     }
 
     /** An engine running one setting, or the reason it does not run. */
@@ -263,19 +269,22 @@ final class FidelityEval {
         }
     }
 
-    /** The most blocks requests held at once, sampled between steps on the loop thread. */
+    /** The most KV bytes requests held at once (blocks and staging), sampled between steps on the loop thread. */
     private static final class PeakBlocks {
         final Engine engine;
-        volatile int maxBlocksHeld;
+        final long bytesPerBlock;
+        volatile long maxBytesHeld;
 
         PeakBlocks(Engine engine) {
             this.engine = engine;
+            this.bytesPerBlock = Math.round(engine.kvBytesPerToken() * engine.config().blockSize());
         }
 
         void observe() {
-            int held = engine.stats().numBlocksHeldByRequests();
-            if (held > maxBlocksHeld) {
-                maxBlocksHeld = held;
+            EngineStats stats = engine.stats();
+            long held = stats.numBlocksHeldByRequests() * bytesPerBlock + stats.kvStagingBytesInUse();
+            if (held > maxBytesHeld) {
+                maxBytesHeld = held;
             }
         }
     }
@@ -284,8 +293,8 @@ final class FidelityEval {
     private final class Measured {
         final Candidate candidate;
         final FidelityScore score = new FidelityScore(vocabSize);
-        int peakBlocks;
-        int sequencePeakBlocks;
+        long peakBytes;
+        long sequencePeakBytes;
         long numSteadyTokens;
         long steadyNanos;
 
@@ -295,7 +304,7 @@ final class FidelityEval {
 
         /** Decode speed counts only the phase where every story of the wave has its first token. */
         void addWave(WaveRun run) {
-            peakBlocks = Math.max(peakBlocks, run.maxBlocksHeld);
+            peakBytes = Math.max(peakBytes, run.maxBytesHeld);
             long lastFirst = 0;
             long end = 0;
             for (TeacherForcing listener : run.listeners) {
@@ -326,10 +335,9 @@ final class FidelityEval {
                         setting.eviction(), Double.NaN, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             }
             double bytesPerToken = engine.kvBytesPerToken();
-            long bytesPerBlock = Math.round(bytesPerToken * engine.config().blockSize());
             return new FidelityRow(setting.label(), mode, notApplied == null ? EvalReport.OK : EvalReport.NOT_APPLIED, notApplied,
                     setting.codec(), setting.eviction(), bytesPerToken, referenceBytesPerToken / bytesPerToken,
-                    peakBlocks * bytesPerBlock, sequencePeakBlocks * bytesPerBlock, score.numPositions(),
+                    peakBytes, sequencePeakBytes, score.numPositions(),
                     score.perplexity(), score.top1Agreement(), score.meanKl(), score.nearTieShareOfFlips(),
                     steadyNanos > 0 ? numSteadyTokens / (steadyNanos / 1e9) : Double.NaN);
         }

@@ -3,10 +3,10 @@ package io.kvasir.plugins.codec.internal;
 import static io.kvasir.plugins.codec.internal.Lanes.B;
 import static io.kvasir.plugins.codec.internal.Lanes.E;
 import static io.kvasir.plugins.codec.internal.Lanes.F;
-import static io.kvasir.plugins.codec.internal.Lanes.FLOAT;
 import static io.kvasir.plugins.codec.internal.Lanes.L;
 import static io.kvasir.plugins.codec.internal.Lanes.LE;
 import static io.kvasir.plugins.codec.internal.Lanes.PARTS;
+import static io.kvasir.plugins.codec.internal.Lanes.S;
 import static io.kvasir.plugins.codec.internal.Lanes.SHORT;
 
 import java.lang.foreign.MemorySegment;
@@ -16,6 +16,7 @@ import io.kvasir.api.plugin.KvBlockLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -23,8 +24,8 @@ import jdk.incubator.vector.VectorOperators;
  * KIVI (Liu et al., 2024): 4-bit keys quantised per channel over the block's tokens, 4-bit values per token.
  *
  * <p>Keys have outlier channels, so each channel gets its own scale and minimum over the block; that needs the
- * whole block, so until its last slot is written the keys wait in full precision (f32) in the block's
- * {@linkplain KvBlockLayout staging}, outside the block: KIVI's full-precision residual, held only by partly
+ * whole block, so until its last slot is written the keys wait in f16 (KIVI's full-precision residual; the f16
+ * codec's precision) in the block's {@linkplain KvBlockLayout staging}, outside the block, held only by partly
  * filled blocks (one per sequence). Writing the last slot quantises every channel into the region. Values are
  * quantised at once, asymmetrically per token and value group (the whole vector by default), with a one-byte scale
  * and zero point ({@link Int4ZeroPoint}): at head size 8 an f16 scale and minimum per token would cost as much as
@@ -42,11 +43,14 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  * At head size 8 and blocks of 16 that is 192 bytes, 12 per token (5.3× less than f32); at head size 64, 82 (6.2×).
  *
- * <p>Staging: channel {@code c}'s staged keys are {@code blockSize} floats at {@code 4 × c × blockSize} (the last
- * slot is never staged; it keeps each channel's vector loads inside the area). Blocks of one slot need none.
+ * <p>Staging: channel {@code c}'s staged keys are {@code blockSize} halves at {@code 2 × c × blockSize} (the last
+ * slot is never staged; it keeps each channel's vector loads inside the area), saturated to ±65504 as the
+ * {@code f16} codec's. Half precision rather than f32 halves the staging, which at head size 8 is worth 43 tokens'
+ * blocks per sequence in f32: the per-sequence figure would fall below 5× on 400-token stories. Blocks of one slot
+ * need none.
  *
  * <p>Invariants: a block is open (staging given) exactly while slots {@code 0..n-1}, {@code n < blockSize}, are
- * written, and then its keys are in the staging only; sealed, all {@code blockSize} keys are in the region; every
+ * written, and then its keys are in the staging only, as halves; sealed, all {@code blockSize} keys are in the region; every
  * code is in [0, 15].
  */
 public final class Int4KiviLayout implements KvBlockLayout {
@@ -84,7 +88,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         this.numValueGroups = (headDim + this.valueGroupSize - 1) / this.valueGroupSize;
         this.vParams = vBase + blockSize * vRowBytes;
         this.totalBytes = vParams + 2L * blockSize * numValueGroups;
-        this.stagingChannelBytes = 4L * blockSize;
+        this.stagingChannelBytes = 2L * blockSize;
     }
 
     @Override
@@ -110,7 +114,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
             quantizeKeys(region, staging, k, kOffset);
         } else {
             for (int c = 0; c < headDim; c++) {
-                staging.set(FLOAT, staged(c, slot), k[kOffset + c]);
+                staging.set(SHORT, staged(c, slot), Half.saturate(k[kOffset + c]));
             }
         }
     }
@@ -124,7 +128,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     private long staged(int channel, int slot) {
-        return channel * stagingChannelBytes + 4L * slot;
+        return channel * stagingChannelBytes + 2L * slot;
     }
 
     /** Quantises every channel over the staged keys plus the last slot's {@code k} into the region. */
@@ -135,7 +139,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
             float min = x;
             float max = x;
             for (int t = 0; t < last; t++) {
-                float y = staging.get(FLOAT, staged(c, t));
+                float y = stagedKey(staging, c, t);
                 min = Math.min(min, y);
                 max = Math.max(max, y);
             }
@@ -149,12 +153,16 @@ public final class Int4KiviLayout implements KvBlockLayout {
             long codes = (c >>> 1) * (long) blockSize;
             int shift = (c & 1) * 4;
             for (int t = 0; t < blockSize; t++) {
-                float y = t == last ? x : staging.get(FLOAT, staged(c, t));
+                float y = t == last ? x : stagedKey(staging, c, t);
                 int code = Int4Params.code(y, scale, base);
                 byte old = (c & 1) == 0 ? 0 : region.get(ValueLayout.JAVA_BYTE, codes + t);
                 region.set(ValueLayout.JAVA_BYTE, codes + t, (byte) (old | code << shift));
             }
         }
+    }
+
+    private float stagedKey(MemorySegment staging, int channel, int slot) {
+        return Float.float16ToFloat(staging.get(SHORT, staged(channel, slot)));
     }
 
     private long valueParams(int slot, int group) {
@@ -197,7 +205,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         if (staging.byteSize() > 0) {
             assert slot < blockSize - 1 : "slot " + slot + " of an open block";
             for (int c = 0; c < headDim; c++) {
-                k[kOffset + c] = staging.get(FLOAT, staged(c, slot));
+                k[kOffset + c] = stagedKey(staging, c, slot);
             }
         } else {
             for (int c = 0; c < headDim; c++) {
@@ -318,12 +326,12 @@ public final class Int4KiviLayout implements KvBlockLayout {
         }
     }
 
-    /** {@code score[t] = scale × Σ_c q[c]·K[c][t]} on the staged f32 keys, one vector of tokens per channel. */
+    /** {@code score[t] = scale × Σ_c q[c]·K[c][t]} on the staged f16 keys, one vector of tokens per channel. */
     private void stagedKeyScores(MemorySegment staging, int numSlots, float[] q, int qOffset, float scale,
             float[] scores, int scoresOffset) {
         int bound4 = headDim & ~3;
         for (int t0 = 0; t0 < numSlots; t0 += L) {
-            VectorMask<Float> slots = F.indexInRange(t0, numSlots);
+            VectorMask<Short> slots = S.indexInRange(t0, numSlots);
             FloatVector x0 = FloatVector.zero(F);
             FloatVector x1 = FloatVector.zero(F);
             FloatVector x2 = FloatVector.zero(F);
@@ -331,21 +339,23 @@ public final class Int4KiviLayout implements KvBlockLayout {
             int c = 0;
             for (; c < bound4; c += 4) {
                 long at = staged(c, t0);
-                x0 = FloatVector.fromMemorySegment(F, staging, at, LE, slots)
-                        .fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
-                x1 = FloatVector.fromMemorySegment(F, staging, at + stagingChannelBytes, LE, slots)
-                        .fma(FloatVector.broadcast(F, q[qOffset + c + 1]), x1);
-                x2 = FloatVector.fromMemorySegment(F, staging, at + 2 * stagingChannelBytes, LE, slots)
+                x0 = stagedKeys(staging, at, slots).fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
+                x1 = stagedKeys(staging, at + stagingChannelBytes, slots).fma(FloatVector.broadcast(F, q[qOffset + c + 1]), x1);
+                x2 = stagedKeys(staging, at + 2 * stagingChannelBytes, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c + 2]), x2);
-                x3 = FloatVector.fromMemorySegment(F, staging, at + 3 * stagingChannelBytes, LE, slots)
+                x3 = stagedKeys(staging, at + 3 * stagingChannelBytes, slots)
                         .fma(FloatVector.broadcast(F, q[qOffset + c + 3]), x3);
             }
             for (; c < headDim; c++) {
-                x0 = FloatVector.fromMemorySegment(F, staging, staged(c, t0), LE, slots)
-                        .fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
+                x0 = stagedKeys(staging, staged(c, t0), slots).fma(FloatVector.broadcast(F, q[qOffset + c]), x0);
             }
-            x0.add(x1).add(x2.add(x3)).mul(scale).intoArray(scores, scoresOffset + t0, slots);
+            x0.add(x1).add(x2.add(x3)).mul(scale).intoArray(scores, scoresOffset + t0, F.indexInRange(t0, numSlots));
         }
+    }
+
+    /** One channel's staged keys of {@code L} tokens as floats (masked lanes read as zero). */
+    private static FloatVector stagedKeys(MemorySegment staging, long offset, VectorMask<Short> slots) {
+        return Half.toFloats(ShortVector.fromMemorySegment(S, staging, offset, LE, slots));
     }
 
     /**
