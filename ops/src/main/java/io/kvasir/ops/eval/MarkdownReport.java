@@ -68,7 +68,7 @@ public final class MarkdownReport {
                 .append("`forced`: prompt = BOS + first token, the rest forced; `split`: the first half of each story is the prompt, ")
                 .append("the second half forced. Eviction runs at a 50% budget. KV B/token: the blocks' bytes per token; KV/sequence: ")
                 .append("the first story alone, and peak KV in use: a wave of stories decoding together, both with the staging ")
-                .append("of partly filled blocks (int4-kivi keeps their keys in f32 outside the blocks). ")
+                .append("of partly filled blocks (int4-kivi keeps their keys in f16 outside the blocks). ")
                 .append("Near-tie flips: the share of top-1 disagreements where the reference ")
                 .append("gave both tokens log-probabilities within 0.1 nats.\n\n");
         md.append("| setting | mode | KV B/token | less than f32 | KV/sequence (KiB) | peak KV in use (KiB) | perplexity | top-1 vs f32 | near-tie flips | KL (nats) | decode tok/s | status |\n");
