@@ -51,13 +51,8 @@ class TierSwapSpaceStagingTest {
         memory.close();
     }
 
-    /** Token {@code token}'s K (or V) of every head in a layer, as the tests write and expect it. */
     private static float[] vectors(int token, int layer, boolean value) {
-        float[] x = new float[KV_DIM];
-        for (int i = 0; i < KV_DIM; i++) {
-            x[i] = token * 1000 + layer * 100 + i + (value ? 0.5f : 0f);
-        }
-        return x;
+        return KvMemoryAccess.vectors(token, layer, KV_DIM, value);
     }
 
     /** A sequence holding tokens {@code 0..numTokens-1}, written in every layer through the forward pass's path. */

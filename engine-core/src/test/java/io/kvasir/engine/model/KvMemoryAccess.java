@@ -14,6 +14,18 @@ public final class KvMemoryAccess {
         kv.writeToken(layer, block, slot, k, 0, v, 0);
     }
 
+    /**
+     * Token {@code token}'s K (or, with {@code value}, V) of every KV head in a layer, {@code kvDim} distinct floats,
+     * exact in f32: what the staging tests write and expect back.
+     */
+    public static float[] vectors(int token, int layer, int kvDim, boolean value) {
+        float[] x = new float[kvDim];
+        for (int i = 0; i < kvDim; i++) {
+            x[i] = token * 1000 + layer * 100 + i + (value ? 0.5f : 0f);
+        }
+        return x;
+    }
+
     /** Reads a slot's K and V of every KV head, through the block's staging while it is open. */
     public static void read(PagedKvMemory kv, int layer, int block, int slot, float[] k, float[] v) {
         kv.readToken(layer, block, slot, k, 0, v, 0);

@@ -42,13 +42,8 @@ class PagedKvMemoryStagingTest {
         memory.close();
     }
 
-    /** Token {@code token}'s K (or, with {@code value}, V) of every head in a layer: distinct exact floats. */
     private static float[] vectors(int token, int layer, boolean value) {
-        float[] x = new float[KV_DIM];
-        for (int i = 0; i < KV_DIM; i++) {
-            x[i] = token * 1000 + layer * 100 + i + (value ? 0.5f : 0f);
-        }
-        return x;
+        return KvMemoryAccess.vectors(token, layer, KV_DIM, value);
     }
 
     private static void write(PagedKvMemory kv, int layer, int block, int slot, int token) {
