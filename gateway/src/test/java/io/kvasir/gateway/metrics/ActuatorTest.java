@@ -42,6 +42,7 @@ class ActuatorTest extends GatewayTestBase {
                 .containsPattern("kvasir_engine_requests_waiting\\{")
                 .containsPattern("kvasir_engine_kv_blocks_used\\{")
                 .containsPattern("kvasir_engine_kv_blocks_free\\{[^}]*model=\"stories260K\"")
+                .containsPattern("kvasir_engine_kv_staging_bytes\\{[^}]*model=\"stories260K\"")
                 .containsPattern("kvasir_engine_prefix_cache_queries_total\\{")
                 .containsPattern("kvasir_engine_prefix_cache_hits_total\\{")
                 .containsPattern("kvasir_engine_preemptions_total\\{")

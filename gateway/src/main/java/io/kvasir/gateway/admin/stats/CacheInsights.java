@@ -1,6 +1,7 @@
 package io.kvasir.gateway.admin.stats;
 
 import io.kvasir.engine.loop.Engine;
+import io.kvasir.engine.loop.EngineStats;
 import io.kvasir.engine.loop.StrategyChoice;
 import io.kvasir.engine.sched.SharedPrefix;
 import io.kvasir.gateway.engine.InProcessModelEngine;
@@ -43,7 +44,10 @@ public class CacheInsights {
         });
         for (InProcessModelEngine instance : engines) {
             Engine engine = instance.engine();
-            used.merge("device", (long) engine.stats().numUsedBlocks() * engine.kvBytesPerBlock(), Long::sum);
+            EngineStats stats = engine.stats();
+            // Blocks in use, and the staging of partly filled blocks for codecs that keep it (int4-kivi).
+            used.merge("device", (long) stats.numUsedBlocks() * engine.kvBytesPerBlock() + stats.kvStagingBytesInUse(),
+                    Long::sum);
             capacity.merge("device", engine.kvMemoryBytes(), Long::sum);
             StrategyChoice tier = engine.config().cacheProfile().offloadTier();
             if (!tier.isNone()) {
@@ -59,7 +63,8 @@ public class CacheInsights {
      *
      * @param recentRequests the last finished requests, newest first
      * @param topPrefixes the prefixes reused most in the serving instance, most hits first
-     * @param memoryByTier bytes held: {@code device} (KV blocks in use), then each offload tier by name
+     * @param memoryByTier bytes held: {@code device} (KV blocks in use and the staging of partly filled blocks), then
+     *     each offload tier by name
      * @param memoryCapacityByTier the bytes each tier may hold
      */
     public record CacheView(List<RecentRequest> recentRequests, List<PrefixView> topPrefixes, Map<String, Long> memoryByTier,
