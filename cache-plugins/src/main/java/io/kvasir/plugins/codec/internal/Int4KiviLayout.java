@@ -36,7 +36,8 @@ import jdk.incubator.vector.VectorOperators;
  *   <li>K codes: pair {@code p} at {@code p × blockSize}: byte {@code t} holds token {@code t}'s code of channel
  *       {@code 2p} (low nibble) and {@code 2p+1} (high nibble). Codes per channel lie along the tokens, so
  *       {@link #keyScores} computes a vector of tokens' scores at once.</li>
- *   <li>K params: per channel, an f16 scale and an f16 minimum ({@link Int4Params}).</li>
+ *   <li>K params: every channel's f16 scale, then every channel's f16 minimum ({@link Int4Params}); the minimums lie
+ *       together so that {@link #keyScores} sums {@code q·min} a vector of channels at a time.</li>
  *   <li>V codes, slot-major rows; channels packed by groups of 32: byte {@code j} of group {@code g} holds
  *       channel {@code 32g + j} (low nibble) and {@code 32g + half + j} (high), {@code half = ceil(width/2)}.</li>
  *   <li>V params: per slot and value group, a scale byte and a signed zero point.</li>
@@ -61,7 +62,8 @@ public final class Int4KiviLayout implements KvBlockLayout {
     private final int headDim;
     private final int valueGroupSize;
     private final int numPairs;
-    private final long kParams;
+    private final long kScales;
+    private final long kMins;
     private final long vBase;
     private final long vRowBytes;
     private final int numValueGroups;
@@ -81,8 +83,9 @@ public final class Int4KiviLayout implements KvBlockLayout {
         this.headDim = headDim;
         this.valueGroupSize = valueGroupSize == 0 || valueGroupSize > headDim ? headDim : valueGroupSize;
         this.numPairs = (headDim + 1) / 2;
-        this.kParams = (long) numPairs * blockSize;
-        this.vBase = kParams + 4L * headDim;
+        this.kScales = (long) numPairs * blockSize;
+        this.kMins = kScales + 2L * headDim;
+        this.vBase = kMins + 2L * headDim;
         int fullGroups = headDim / PACK_GROUP;
         this.vRowBytes = fullGroups * (PACK_GROUP / 2L) + (headDim % PACK_GROUP + 1) / 2;
         this.numValueGroups = (headDim + this.valueGroupSize - 1) / this.valueGroupSize;
@@ -146,8 +149,8 @@ public final class Int4KiviLayout implements KvBlockLayout {
             int params = Int4Params.of(min, max);
             short scaleBits = Int4Params.scaleBits(params);
             short minBits = Int4Params.minBits(params);
-            region.set(SHORT, kParams + 4L * c, scaleBits);
-            region.set(SHORT, kParams + 4L * c + 2, minBits);
+            region.set(SHORT, kScales + 2L * c, scaleBits);
+            region.set(SHORT, kMins + 2L * c, minBits);
             float scale = Float.float16ToFloat(scaleBits);
             float base = Float.float16ToFloat(minBits);
             long codes = (c >>> 1) * (long) blockSize;
@@ -229,11 +232,29 @@ public final class Int4KiviLayout implements KvBlockLayout {
     }
 
     private float keyScale(MemorySegment region, int channel) {
-        return Float.float16ToFloat(region.get(SHORT, kParams + 4L * channel));
+        return Float.float16ToFloat(region.get(SHORT, kScales + 2L * channel));
     }
 
     private float keyMin(MemorySegment region, int channel) {
-        return Float.float16ToFloat(region.get(SHORT, kParams + 4L * channel + 2));
+        return Float.float16ToFloat(region.get(SHORT, kMins + 2L * channel));
+    }
+
+    /**
+     * {@code Σ_c q[c]·min[c]}, the part of every token's score that its codes do not change, a vector of channels at a
+     * time: per channel in scalar code (an f16 to load and convert) it cost about as much as a block's codes.
+     */
+    private float scoreOffset(MemorySegment region, float[] q, int qOffset) {
+        FloatVector sum = FloatVector.zero(F);
+        int c = 0;
+        for (; c + L <= headDim; c += L) {
+            FloatVector mins = Half.toFloats(ShortVector.fromMemorySegment(S, region, kMins + 2L * c, LE));
+            sum = mins.fma(FloatVector.fromArray(F, q, qOffset + c), sum);
+        }
+        float offset = sum.reduceLanes(VectorOperators.ADD);
+        for (; c < headDim; c++) {
+            offset += q[qOffset + c] * keyMin(region, c);
+        }
+        return offset;
     }
 
     /** Lanes {@code part*L ..} of a byte chunk, zero-extended: the high nibble is then a plain shift away. */
@@ -279,10 +300,7 @@ public final class Int4KiviLayout implements KvBlockLayout {
         int fullPairs = headDim / 2;
         boolean oddChannel = (headDim & 1) != 0;
         long lastPair = (long) fullPairs * blockSize;
-        float offset = 0f;
-        for (int c = 0; c < headDim; c++) {
-            offset += q[qOffset + c] * keyMin(region, c);
-        }
+        float offset = scoreOffset(region, q, qOffset);
         int t0 = 0;
         for (; t0 < numSlots && t0 + E <= blockSize; t0 += E) {
             FloatVector x0 = FloatVector.zero(F);
