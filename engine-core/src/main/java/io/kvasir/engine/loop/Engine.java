@@ -139,12 +139,19 @@ public final class Engine implements AutoCloseable {
         this.codecLayoutClass = codec.layout(config.blockSize(), modelConfig.headDim()).getClass();
         long bytesPerBlock = PagedKvMemory.bytesPerBlock(codec, modelConfig.numLayers(), config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim());
-        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS, config.kvCacheBytes() / bytesPerBlock);
+        // The budget covers the blocks and the staging of one open block per request that may run at once (codecs
+        // that stage a partly filled block outside it: int4-kivi), so blocks plus staging stay within kvCacheBytes.
+        long stagingReserve = Math.multiplyExact(PagedKvMemory.stagingBytesPerSequence(codec, modelConfig.numLayers(),
+                config.blockSize(), modelConfig.numKvHeads(), modelConfig.headDim()), (long) config.maxRunningRequests());
+        int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS,
+                Math.max(0, config.kvCacheBytes() - stagingReserve) / bytesPerBlock);
         int blocksPerSequence = (maxContextTokens + config.blockSize() - 1) / config.blockSize();
         if (numBlocks < blocksPerSequence) {
             throw new IllegalArgumentException("a KV cache of " + config.kvCacheBytes() + " bytes holds " + numBlocks
-                    + " blocks, fewer than one full context of " + maxContextTokens + " tokens needs ("
-                    + blocksPerSequence + "); raise kvCacheBytes or lower maxContextTokens");
+                    + " blocks" + (stagingReserve > 0 ? " (after " + stagingReserve + " bytes of staging for "
+                    + config.maxRunningRequests() + " running requests)" : "") + ", fewer than one full context of "
+                    + maxContextTokens + " tokens needs (" + blocksPerSequence
+                    + "); raise kvCacheBytes or lower maxContextTokens");
         }
         this.executor = new ParallelExecutor(config.numThreads());
         int stepTokens = Math.max(config.maxBatchTokens(), config.maxRunningRequests());

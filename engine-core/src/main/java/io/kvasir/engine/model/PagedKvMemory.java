@@ -97,6 +97,15 @@ public final class PagedKvMemory implements AutoCloseable {
         return alignedRegionBytes(codec.layout(blockSize, headDim)) * numKvHeads * numLayers;
     }
 
+    /**
+     * Bytes of staging one sequence's open block takes over all layers and KV heads with {@code codec} (0 for codecs
+     * without staging): what the engine sets aside from its KV budget per request it may run at once.
+     */
+    public static long stagingBytesPerSequence(KvCodec codec, int numLayers, int blockSize, int numKvHeads, int headDim) {
+        long perHead = codec.layout(blockSize, headDim).stagingBytesPerHeadBlock();
+        return perHead == 0 ? 0 : KvStagingAreas.alignedHeadBytes(perHead) * numKvHeads * numLayers;
+    }
+
     private static long alignedRegionBytes(KvBlockLayout layout) {
         return (layout.bytesPerHeadBlock() + REGION_ALIGNMENT - 1) & -REGION_ALIGNMENT;
     }

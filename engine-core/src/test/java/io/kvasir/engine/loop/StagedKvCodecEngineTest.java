@@ -1,6 +1,7 @@
 package io.kvasir.engine.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
@@ -71,6 +72,17 @@ class StagedKvCodecEngineTest {
         LlamaConfig c = model.config();
         return PagedKvMemory.bytesPerBlock(StagedF32CodecProvider.codec(), c.numLayers(), blockSize, c.numKvHeads(),
                 c.headDim());
+    }
+
+    /**
+     * A KV budget of {@code numBlocks} staged blocks plus the staging the engine sets aside for every request it may run
+     * at once.
+     */
+    private static long stagedBudget(EngineConfig config, int numBlocks) {
+        LlamaConfig c = model.config();
+        return stagedBlockBytes(config.blockSize()) * numBlocks + config.maxRunningRequests()
+                * PagedKvMemory.stagingBytesPerSequence(StagedF32CodecProvider.codec(), c.numLayers(), config.blockSize(),
+                        c.numKvHeads(), c.headDim());
     }
 
     /**
@@ -226,7 +238,7 @@ class StagedKvCodecEngineTest {
         CacheProfile profile = CacheProfile.defaults().withCodec(STAGED).withPrefixIndex(StrategyChoice.of("none"))
                 .withPreemption(swap ? StrategyChoice.of("swap", Map.of("min_computed_tokens", 0)) : StrategyChoice.of("recompute"))
                 .withOffloadTier(swap ? StrategyChoice.of("host", Map.of("capacity_bytes", 64L << 20)) : StrategyChoice.of("none"));
-        EngineConfig tight = EngineTest.config().withMaxContextTokens(200).withKvCacheBytes(stagedBlockBytes(16) * 14)
+        EngineConfig tight = EngineTest.config().withMaxContextTokens(200).withKvCacheBytes(stagedBudget(EngineTest.config(), 14))
                 .withCacheProfile(profile);
         try (Engine engine = Engine.start(model, tight)) {
             assertMatch(run(engine, requests), expected);
@@ -238,11 +250,35 @@ class StagedKvCodecEngineTest {
         }
     }
 
+    /**
+     * The KV budget covers the blocks and the staging of one open block per request that may run at once: the blocks
+     * are what is left after that reserve, and running as many requests as allowed stays within the budget.
+     */
+    @Test
+    void theKvBudgetHoldsTheStagingOfEveryRunningRequest() throws Exception {
+        int maxRunning = 6;
+        EngineConfig base = EngineTest.config().withMaxContextTokens(256).withMaxRunningRequests(maxRunning);
+        long budget = stagedBudget(base, 40);
+        try (Engine engine = Engine.start(model, staged(base.withKvCacheBytes(budget)))) {
+            assertThat(engine.stats().numBlocks()).isEqualTo(40);
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < maxRunning; i++) {
+                requests.add(request("r" + i, 20 + 7 * i, 24));
+            }
+            run(engine, requests);
+            assertThat(engine.kvMemoryBytes()).as("blocks and staging allocated").isLessThanOrEqualTo(budget);
+        }
+        long tooSmall = stagedBudget(base, 16) - 1;
+        assertThatThrownBy(() -> Engine.start(model, staged(base.withKvCacheBytes(tooSmall))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes of staging for 6 running requests")
+                .hasMessageContaining("raise kvCacheBytes");
+    }
+
     @Test
     void prefixBlocksSpilledToTheTierComeBackSealed() throws Exception {
         int[] prompt = EngineTest.longPrompt(70);
         List<Output> uncached = run(EngineTest.config(), List.of(GenerationRequest.of("u", prompt, greedy(4))));
-        EngineConfig small = staged(EngineTest.config().withMaxContextTokens(192).withKvCacheBytes(stagedBlockBytes(16) * 12)
+        EngineConfig small = staged(EngineTest.config().withMaxContextTokens(192).withKvCacheBytes(stagedBudget(EngineTest.config(), 12))
                 .withCacheProfile(CacheProfile.defaults().withOffloadTier(StrategyChoice.of("host", Map.of("capacity_bytes", 16L << 20)))));
         try (Engine engine = Engine.start(model, small)) {
             run(engine, List.of(GenerationRequest.of("a", prompt, greedy(4))));
@@ -274,7 +310,7 @@ class StagedKvCodecEngineTest {
         CacheProfile profile = CacheProfile.defaults().withCodec(STAGED).withPrefixIndex(StrategyChoice.of("none"))
                 .withPreemption(StrategyChoice.of("swap", Map.of("min_computed_tokens", 0)))
                 .withOffloadTier(StrategyChoice.of("host", Map.of("capacity_bytes", 64L << 20)));
-        EngineConfig tight = EngineTest.config().withMaxContextTokens(160).withKvCacheBytes(stagedBlockBytes(16) * 24)
+        EngineConfig tight = EngineTest.config().withMaxContextTokens(160).withKvCacheBytes(stagedBudget(EngineTest.config(), 24))
                 .withMaxBatchTokens(48).withCacheProfile(profile);
         try (Engine engine = Engine.start(model, tight)) {
             List<OutputListener> listeners = new ArrayList<>();
