@@ -34,7 +34,7 @@ class BlockPoolPropertyTest {
     }
 
     /** Each kind repeated by its weight, so a uniform pick from it follows the weights. */
-    private static final Kind[] WEIGHTED_KINDS = weightedKinds();
+    private static final Kind[] WEIGHTED_KINDS = SeededRuns.weighted(Kind.values(), kind -> kind.weight);
 
     record Op(Kind kind, int a, int b) {
     }
@@ -149,16 +149,6 @@ class BlockPoolPropertyTest {
             operations.add(new Op(kind, random.nextInt(1_001), random.nextInt(1_001)));
         }
         return operations;
-    }
-
-    private static Kind[] weightedKinds() {
-        List<Kind> kinds = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            for (int i = 0; i < kind.weight; i++) {
-                kinds.add(kind);
-            }
-        }
-        return kinds.toArray(Kind[]::new);
     }
 
     private static int[] refCounts(BlockPool pool) {

@@ -38,7 +38,7 @@ class KvCacheManagerPropertyTest {
     }
 
     /** Each kind repeated by its weight, so a uniform pick from it follows the weights. */
-    private static final Kind[] WEIGHTED_KINDS = weightedKinds();
+    private static final Kind[] WEIGHTED_KINDS = SeededRuns.weighted(Kind.values(), kind -> kind.weight);
 
     record Op(Kind kind, int a, int b) {
     }
@@ -92,16 +92,6 @@ class KvCacheManagerPropertyTest {
             operations.add(new Op(kind, random.nextInt(10_001), random.nextInt(10_001)));
         }
         return operations;
-    }
-
-    private static Kind[] weightedKinds() {
-        List<Kind> kinds = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            for (int i = 0; i < kind.weight; i++) {
-                kinds.add(kind);
-            }
-        }
-        return kinds.toArray(Kind[]::new);
     }
 
     /** A live sequence and the token values it should read back, position by position. */

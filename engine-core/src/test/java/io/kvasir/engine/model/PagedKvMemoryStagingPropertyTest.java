@@ -51,7 +51,7 @@ class PagedKvMemoryStagingPropertyTest {
         }
     }
 
-    private static final Kind[] WEIGHTED_KINDS = weightedKinds();
+    private static final Kind[] WEIGHTED_KINDS = SeededRuns.weighted(Kind.values(), kind -> kind.weight);
 
     record Op(Kind kind, int a, int b) {
     }
@@ -103,16 +103,6 @@ class PagedKvMemoryStagingPropertyTest {
                     random.nextInt(10_001)));
         }
         return operations;
-    }
-
-    private static Kind[] weightedKinds() {
-        List<Kind> kinds = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            for (int i = 0; i < kind.weight; i++) {
-                kinds.add(kind);
-            }
-        }
-        return kinds.toArray(Kind[]::new);
     }
 
     /** A live sequence: its token values by slot, and how many of them a step has written. */

@@ -180,4 +180,18 @@ public final class SeededRuns {
             return this;
         }
     }
+
+    /**
+     * Each value repeated by its weight, so that a uniform pick from the result follows the weights (the operation
+     * mix of a property test).
+     */
+    public static <E extends Enum<E>> E[] weighted(E[] values, java.util.function.ToIntFunction<E> weight) {
+        java.util.List<E> repeated = new java.util.ArrayList<>();
+        for (E value : values) {
+            for (int i = 0; i < weight.applyAsInt(value); i++) {
+                repeated.add(value);
+            }
+        }
+        return repeated.toArray(java.util.Arrays.copyOf(values, 0));
+    }
 }
