@@ -139,16 +139,17 @@ public final class Engine implements AutoCloseable {
         this.codecLayoutClass = codec.layout(config.blockSize(), modelConfig.headDim()).getClass();
         long bytesPerBlock = PagedKvMemory.bytesPerBlock(codec, modelConfig.numLayers(), config.blockSize(),
                 modelConfig.numKvHeads(), modelConfig.headDim());
-        // The budget covers the blocks and the staging of one open block per request that may run at once (codecs
-        // that stage a partly filled block outside it: int4-kivi), so blocks plus staging stay within kvCacheBytes.
-        long stagingReserve = Math.multiplyExact(PagedKvMemory.stagingBytesPerSequence(codec, modelConfig.numLayers(),
-                config.blockSize(), modelConfig.numKvHeads(), modelConfig.headDim()), (long) config.maxRunningRequests());
+        // The budget covers the blocks and, for codecs that stage partly filled blocks outside them (int4-kivi), the
+        // most staging a step can hold, so that blocks plus staging stay within kvCacheBytes.
+        long stagingReserve = PagedKvMemory.stagingReserve(codec, modelConfig.numLayers(), config.blockSize(),
+                modelConfig.numKvHeads(), modelConfig.headDim(), config.maxRunningRequests(),
+                Math.max(config.maxBatchTokens(), config.maxRunningRequests()));
         int numBlocks = (int) Math.min(BlockPool.MAX_NUM_BLOCKS,
                 Math.max(0, config.kvCacheBytes() - stagingReserve) / bytesPerBlock);
         int blocksPerSequence = (maxContextTokens + config.blockSize() - 1) / config.blockSize();
         if (numBlocks < blocksPerSequence) {
             throw new IllegalArgumentException("a KV cache of " + config.kvCacheBytes() + " bytes holds " + numBlocks
-                    + " blocks" + (stagingReserve > 0 ? " (after " + stagingReserve + " bytes of staging for "
+                    + " blocks" + (stagingReserve > 0 ? " (after " + stagingReserve + " bytes set aside for the staging of "
                     + config.maxRunningRequests() + " running requests)" : "") + ", fewer than one full context of "
                     + maxContextTokens + " tokens needs (" + blocksPerSequence
                     + "); raise kvCacheBytes or lower maxContextTokens");
@@ -539,6 +540,9 @@ public final class Engine implements AutoCloseable {
             kvMemory.copyBlock(copies.src(i), copies.dst(i));
         }
         copies.clear();
+        // Blocks freed while open during scheduling (preempted requests) give their staging back before this step
+        // opens others; blocks already handed to another request keep theirs for that request's slot 0.
+        kvMemory.releaseStagingOfFreeBlocks(isFreeBlock);
         forwardBatch.clear();
         for (int i = 0; i < scheduled.size(); i++) {
             Request request = scheduled.request(i);

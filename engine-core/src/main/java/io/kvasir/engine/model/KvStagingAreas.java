@@ -22,11 +22,18 @@ import io.kvasir.api.plugin.KvBlockLayout;
  * rather than reallocated. The head segments are sliced when an area is allocated, so looking one up allocates
  * nothing.
  *
+ * <p>A block sealed during a step keeps its area, read-only, until the step's attention is done ({@link #seal},
+ * {@link #releaseSealed}): a query is scored against its own block as that block stood when the query was written,
+ * through the staging while the query's slot is not the last, even if later tokens of the same chunk sealed it.
+ * So prefill in chunks of any size, and a recomputed request, see the keys that token-by-token decoding saw.
+ *
  * <p>Invariants:
  * <ul>
- *   <li>{@code areaOf[l][b] == a >= 0} exactly when {@code ownerLayer[a] == l} and {@code ownerBlock[a] == b};
- *       every other area is on the free stack, once;</li>
- *   <li>{@code numInUse + numFree == numAreas}, and {@code numAreas <= numLayers × numBlocks};</li>
+ *   <li>{@code areaOf[l][b] == a >= 0} or {@code sealedAreaOf[l][b] == a >= 0} (never both) exactly when
+ *       {@code ownerLayer[a] == l} and {@code ownerBlock[a] == b}; every other area is on the free stack, once;
+ *       the sealed ones are listed in {@code sealedAreas}, once;</li>
+ *   <li>{@code numInUse + numFree == numAreas} (sealed areas count as in use until released), and
+ *       {@code numAreas <= 2 × numLayers × numBlocks};</li>
  *   <li>an area's contents are undefined when it is assigned (the layout's slot-0 write starts over).</li>
  * </ul>
  *
@@ -48,6 +55,10 @@ final class KvStagingAreas {
     private final int maxAreas;
     /** Per layer and block: the area assigned, or {@link #NO_AREA} (the block is sealed, or free). */
     private final int[][] areaOf;
+    /** Per layer and block: the area of a block sealed in this step, kept for its queries' scores. */
+    private final int[][] sealedAreaOf;
+    private int[] sealedAreas = new int[0];
+    private int numSealed;
     private int[] ownerLayer = new int[0];
     private int[] ownerBlock = new int[0];
     private int[] freeStack = new int[0];
@@ -72,10 +83,13 @@ final class KvStagingAreas {
         this.numKvHeads = numKvHeads;
         this.headBytes = alignedHeadBytes(stagingBytesPerHead);
         this.areaBytes = Math.multiplyExact(headBytes, numKvHeads);
-        this.maxAreas = Math.multiplyExact(numLayers, numBlocks);
+        // A block may hold a sealed area and, reopened by compaction in the same pass, a new one.
+        this.maxAreas = Math.multiplyExact(2 * numLayers, numBlocks);
         this.areaOf = new int[numLayers][numBlocks];
-        for (int[] layer : areaOf) {
-            Arrays.fill(layer, NO_AREA);
+        this.sealedAreaOf = new int[numLayers][numBlocks];
+        for (int l = 0; l < numLayers; l++) {
+            Arrays.fill(areaOf[l], NO_AREA);
+            Arrays.fill(sealedAreaOf[l], NO_AREA);
         }
     }
 
@@ -98,6 +112,46 @@ final class KvStagingAreas {
     MemorySegment staging(int layer, int block, int kvHead) {
         int area = areaOf[layer][block];
         return area == NO_AREA ? MemorySegment.NULL : headSegments[area * numKvHeads + kvHead];
+    }
+
+    /**
+     * Head {@code kvHead}'s staging of the (layer, block) as a query written into it sees it: the open block's, or
+     * the area of a block sealed in this step; {@link MemorySegment#NULL} for a block sealed before.
+     */
+    MemorySegment queryStaging(int layer, int block, int kvHead) {
+        int area = areaOf[layer][block];
+        if (area == NO_AREA) {
+            area = sealedAreaOf[layer][block];
+        }
+        return area == NO_AREA ? MemorySegment.NULL : headSegments[area * numKvHeads + kvHead];
+    }
+
+    /**
+     * Seals an open (layer, block): it reads as sealed from now on, but its area stays assigned, unchanged, until
+     * {@link #releaseSealed}, for the scores of the queries written into the block before its last slot.
+     */
+    void seal(int layer, int block) {
+        int area = areaOf[layer][block];
+        assert area != NO_AREA : "block " + block + " is not open in layer " + layer;
+        assert sealedAreaOf[layer][block] == NO_AREA : "block " + block + " sealed twice in layer " + layer + " in a step";
+        areaOf[layer][block] = NO_AREA;
+        sealedAreaOf[layer][block] = area;
+        if (numSealed == sealedAreas.length) {
+            sealedAreas = Arrays.copyOf(sealedAreas, Math.max(numLayers, 2 * sealedAreas.length));
+        }
+        sealedAreas[numSealed++] = area;
+    }
+
+    /** Returns the areas of the blocks sealed since the last call to the free stack; returns how many. */
+    int releaseSealed() {
+        int released = numSealed;
+        for (int i = 0; i < numSealed; i++) {
+            int area = sealedAreas[i];
+            sealedAreaOf[ownerLayer[area]][ownerBlock[area]] = NO_AREA;
+            free(area);
+        }
+        numSealed = 0;
+        return released;
     }
 
     /** The whole area of an open (layer, block), every head's staging in head order. */
@@ -131,6 +185,11 @@ final class KvStagingAreas {
             return;
         }
         areaOf[layer][block] = NO_AREA;
+        free(area);
+    }
+
+    private void free(int area) {
+        assert poison(areas[area]);
         ownerLayer[area] = NO_AREA;
         ownerBlock[area] = NO_AREA;
         freeStack[numFree++] = area;
@@ -147,12 +206,22 @@ final class KvStagingAreas {
         MemorySegment.copy(area(layer, src), 0, area(layer, dst), 0, areaBytes);
     }
 
+    /**
+     * Fills an area taken back with NaN bits (as floats and as halves), so that a layout given staging the engine no
+     * longer holds computes NaN rather than plausible numbers; under assertions only.
+     */
+    private static boolean poison(MemorySegment area) {
+        area.fill((byte) 0xff);
+        return true;
+    }
+
     /** Takes back the areas of blocks that {@code isFree} says are free; returns how many. */
     int releaseFree(IntPredicate isFree) {
         int numReleased = 0;
         for (int area = 0; area < numAreas && numInUse > 0; area++) {
             int block = ownerBlock[area];
-            if (block != NO_AREA && isFree.test(block)) {
+            // Only open blocks' areas: sealed ones go back with releaseSealed.
+            if (block != NO_AREA && areaOf[ownerLayer[area]][block] == area && isFree.test(block)) {
                 release(ownerLayer[area], block);
                 numReleased++;
             }

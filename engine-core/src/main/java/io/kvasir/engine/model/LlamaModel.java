@@ -1,5 +1,7 @@
 package io.kvasir.engine.model;
 
+import java.lang.foreign.MemorySegment;
+
 import io.kvasir.api.plugin.KvBlockLayout;
 import io.kvasir.engine.kernel.KernelChoice;
 import io.kvasir.engine.kernel.MatMul;
@@ -160,8 +162,13 @@ public final class LlamaModel {
             embedding.dequantizeRow(token, x, t * dim);
         }
         computeRopeAngles(batch);
-        for (int l = 0; l < config.numLayers(); l++) {
-            layer(l, batch, kv);
+        try {
+            for (int l = 0; l < config.numLayers(); l++) {
+                layer(l, batch, kv);
+            }
+        } finally {
+            // A layer that failed before its attention finished leaves its sealed blocks' staging: it goes back here.
+            kv.releaseSealed();
         }
         int numLogits = batch.numLogits();
         for (int i = 0; i < numLogits; i++) {
@@ -194,6 +201,8 @@ public final class LlamaModel {
         storeKv(l, batch, kv);
         attentionTask.prepare(l, batch, kv);
         executor.parallelFor(executor.numThreads(), attentionTask);
+        // Blocks this layer sealed kept their staging for the scores of the queries written into them before.
+        kv.releaseSealed();
         matMul.multiply(w.wo(), attnOut, numTokens, proj);
         VectorOps.add(x, 0, x, 0, proj, 0, numTokens * dim);
 
@@ -253,12 +262,16 @@ public final class LlamaModel {
             int qOff = t * config.qDim() + head * headDim;
             float scale = (float) (1.0 / Math.sqrt(headDim));
             int numPositions = batch.slot(t) + 1;
+            int ownBlock = (numPositions - 1) / blockSize;
             for (int start = 0, j = 0; start < numPositions; start += blockSize, j++) {
                 int n = Math.min(blockSize, numPositions - start);
                 int block = blockTable[j];
-                // An open block's keys may live in its staging; a sealed block's staging is NULL.
-                layout.keyScores(kv.region(layer, block, kvHead), kv.staging(layer, block, kvHead), n, q, qOff, scale,
-                        scores, start);
+                // Blocks before the query's own are full, hence sealed. Its own block is scored as it stood when the
+                // query was written: through the staging while the query is not its last slot, even if a later token
+                // of this step sealed it, so chunked prefill and decoding see the same keys.
+                MemorySegment staging = j == ownBlock
+                        ? kv.queryStaging(layer, block, (numPositions - 1) % blockSize, kvHead) : MemorySegment.NULL;
+                layout.keyScores(kv.region(layer, block, kvHead), staging, n, q, qOff, scale, scores, start);
             }
             VectorOps.softmax(scores, 0, numPositions);
             int statsRow = batch.statsRow(t);

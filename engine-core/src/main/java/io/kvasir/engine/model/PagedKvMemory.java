@@ -29,8 +29,11 @@ import io.kvasir.api.plugin.KvCodec;
  *   <li>a write of slot 0 opens the (layer, block): it takes an area, or keeps the one it still holds (a stale area
  *       of a block that was freed while open);</li>
  *   <li>a write of any other slot finds the (layer, block) open;</li>
- *   <li>once every head's last slot is written the (layer, block) is sealed: its area goes back, and from then on
- *       its regions are self-contained (the layout gets {@link MemorySegment#NULL} as staging);</li>
+ *   <li>once every head's last slot is written the (layer, block) is sealed: from then on its regions are
+ *       self-contained (the layout gets {@link MemorySegment#NULL} as staging), but its area stays, unchanged, until
+ *       {@link #releaseSealed} (after the step's attention, or at the end of a compaction), for the queries written
+ *       into the block before its last slot: {@link #queryStaging} gives them the block as it stood when they were
+ *       written, so chunked prefill and recomputation score exactly as token-by-token decoding did;</li>
  *   <li>{@link #copyBlock} gives the destination the source's state, staging included; {@link #copyBlockIn} leaves
  *       the block sealed, {@link #copyStagingIn} opens it with the staging {@link #copyStagingOut} saved;</li>
  *   <li>a block freed while open keeps its area until {@link #releaseStagingOfFreeBlocks} (the engine calls it
@@ -98,12 +101,20 @@ public final class PagedKvMemory implements AutoCloseable {
     }
 
     /**
-     * Bytes of staging one sequence's open block takes over all layers and KV heads with {@code codec} (0 for codecs
-     * without staging): what the engine sets aside from its KV budget per request it may run at once.
+     * The most staging bytes an engine can hold at once with {@code codec} (0 for codecs without staging): one open
+     * block per running request in every layer, the blocks one layer seals within a step and keeps until its
+     * attention is done (at most {@code stepTokens / blockSize + maxRunning}: a request's chunk seals one block per
+     * {@code blockSize} tokens, plus one it started in an earlier step), and one growth chunk of slack (the pool grows
+     * by {@code numLayers} areas). The engine sets it aside from its KV budget before counting blocks.
      */
-    public static long stagingBytesPerSequence(KvCodec codec, int numLayers, int blockSize, int numKvHeads, int headDim) {
+    public static long stagingReserve(KvCodec codec, int numLayers, int blockSize, int numKvHeads, int headDim,
+            int maxRunning, int stepTokens) {
         long perHead = codec.layout(blockSize, headDim).stagingBytesPerHeadBlock();
-        return perHead == 0 ? 0 : KvStagingAreas.alignedHeadBytes(perHead) * numKvHeads * numLayers;
+        if (perHead == 0) {
+            return 0;
+        }
+        long areas = (long) maxRunning * numLayers + (stepTokens + blockSize - 1) / blockSize + maxRunning + numLayers;
+        return Math.multiplyExact(areas, KvStagingAreas.alignedHeadBytes(perHead) * numKvHeads);
     }
 
     private static long alignedRegionBytes(KvBlockLayout layout) {
@@ -158,9 +169,29 @@ public final class PagedKvMemory implements AutoCloseable {
     }
 
     /**
+     * The staging a query written into {@code slot} of a block scores that block with: the block's staging while the
+     * block was open as of the query (its slot is not the last), even if a later token of the same step sealed it;
+     * else {@link MemorySegment#NULL}. So every query sees its own block as token-by-token decoding would, whatever
+     * the chunking (the prefill of a prompt, the recomputation of a preempted request).
+     */
+    MemorySegment queryStaging(int layer, int block, int slot, int kvHead) {
+        return staging == null || slot == blockSize - 1 ? MemorySegment.NULL : staging.queryStaging(layer, block, kvHead);
+    }
+
+    /**
+     * Returns the staging of the blocks sealed since the last call (kept for {@link #queryStaging}); the forward pass
+     * calls it once its attention is done, compaction once it has written every kept token.
+     */
+    public void releaseSealed() {
+        if (staging != null) {
+            staging.releaseSealed();
+        }
+    }
+
+    /**
      * Writes one token's K and V of every KV head into {@code slot} of a block in a layer, opening and sealing the
-     * block's staging as the class comment says. Head {@code h}'s vectors start at {@code kOffset + h × headDim} and
-     * {@code vOffset + h × headDim}.
+     * block's staging as the class comment says (a sealed block's area is kept until {@link #releaseSealed}). Head
+     * {@code h}'s vectors start at {@code kOffset + h × headDim} and {@code vOffset + h × headDim}.
      */
     void writeToken(int layer, int block, int slot, float[] k, int kOffset, float[] v, int vOffset) {
         assert slot >= 0 && slot < blockSize : slot;
@@ -182,7 +213,7 @@ public final class PagedKvMemory implements AutoCloseable {
                     vOffset + h * headDim);
         }
         if (slot == blockSize - 1) {
-            areas.release(layer, block);
+            areas.seal(layer, block);
         }
     }
 
@@ -222,6 +253,7 @@ public final class PagedKvMemory implements AutoCloseable {
                 writeToken(l, blockIds[i / blockSize], i % blockSize, k, i * kvDim, v, i * kvDim);
             }
         }
+        releaseSealed();
     }
 
     /**

@@ -74,15 +74,12 @@ class StagedKvCodecEngineTest {
                 c.headDim());
     }
 
-    /**
-     * A KV budget of {@code numBlocks} staged blocks plus the staging the engine sets aside for every request it may run
-     * at once.
-     */
+    /** A KV budget of {@code numBlocks} staged blocks plus the staging the engine sets aside. */
     private static long stagedBudget(EngineConfig config, int numBlocks) {
         LlamaConfig c = model.config();
-        return stagedBlockBytes(config.blockSize()) * numBlocks + config.maxRunningRequests()
-                * PagedKvMemory.stagingBytesPerSequence(StagedF32CodecProvider.codec(), c.numLayers(), config.blockSize(),
-                        c.numKvHeads(), c.headDim());
+        return stagedBlockBytes(config.blockSize()) * numBlocks + PagedKvMemory.stagingReserve(
+                StagedF32CodecProvider.codec(), c.numLayers(), config.blockSize(), c.numKvHeads(), c.headDim(),
+                config.maxRunningRequests(), Math.max(config.maxBatchTokens(), config.maxRunningRequests()));
     }
 
     /**
@@ -270,7 +267,7 @@ class StagedKvCodecEngineTest {
         }
         long tooSmall = stagedBudget(base, 16) - 1;
         assertThatThrownBy(() -> Engine.start(model, staged(base.withKvCacheBytes(tooSmall))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes of staging for 6 running requests")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set aside for the staging of 6 running requests")
                 .hasMessageContaining("raise kvCacheBytes");
     }
 

@@ -9,9 +9,13 @@ public final class KvMemoryAccess {
     private KvMemoryAccess() {
     }
 
-    /** Writes a token's K and V of every KV head ({@code numKvHeads × headDim} floats each) into a slot. */
+    /**
+     * Writes a token's K and V of every KV head ({@code numKvHeads × headDim} floats each) into a slot, and returns a
+     * block it sealed to the pool at once, as the end of a forward step would.
+     */
     public static void write(PagedKvMemory kv, int layer, int block, int slot, float[] k, float[] v) {
         kv.writeToken(layer, block, slot, k, 0, v, 0);
+        kv.releaseSealed();
     }
 
     /**

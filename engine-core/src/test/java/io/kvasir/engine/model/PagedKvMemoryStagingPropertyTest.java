@@ -218,6 +218,8 @@ class PagedKvMemoryStagingPropertyTest {
                                 vector(seq.tokens.get(p), l, true), 0);
                     }
                 }
+                // The layer's attention is done: blocks it sealed give their staging back.
+                memory.releaseSealed();
             }
             for (SeqModel seq : live) {
                 seq.numWritten = seq.tokens.size();

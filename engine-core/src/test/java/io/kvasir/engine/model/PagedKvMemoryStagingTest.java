@@ -46,8 +46,10 @@ class PagedKvMemoryStagingTest {
         return KvMemoryAccess.vectors(token, layer, KV_DIM, value);
     }
 
+    /** Writes a token and, as a layer's attention does when it is done, returns a block it sealed. */
     private static void write(PagedKvMemory kv, int layer, int block, int slot, int token) {
         kv.writeToken(layer, block, slot, vectors(token, layer, false), 0, vectors(token, layer, true), 0);
+        kv.releaseSealed();
     }
 
     /** Writes {@code tokens[i]} into slot {@code i} of the block, in every layer. */
@@ -293,8 +295,10 @@ class PagedKvMemoryStagingTest {
                     for (int l = 0; l < LAYERS; l++) {
                         memory.writeToken(l, block, slot, k, 0, v, 0);
                         for (int h = 0; h < KV_HEADS; h++) {
-                            stagingBytesSeen += memory.staging(l, block, h).byteSize();
+                            stagingBytesSeen += memory.staging(l, block, h).byteSize()
+                                    + memory.queryStaging(l, block, slot, h).byteSize();
                         }
+                        memory.releaseSealed();
                     }
                 }
             }
@@ -313,6 +317,38 @@ class PagedKvMemoryStagingTest {
         long[] late = Arrays.copyOfRange(allocated, allocated.length - 50, allocated.length);
         assertThat(Arrays.stream(late).min().orElseThrow())
                 .as("fewest bytes allocated in a late round: %s", Arrays.toString(late)).isZero();
+    }
+
+    /**
+     * A block sealed in a step keeps its staging, unchanged, for the queries written into it before its last slot
+     * (so a chunk's earlier tokens score it as decoding did), until the step gives it back.
+     */
+    @Test
+    void aBlockSealedInAStepKeepsItsStagingForEarlierQueriesUntilReleased() {
+        fill(memory, 2, 10, 11, 12);
+        memory.writeToken(0, 2, 3, vectors(13, 0, false), 0, vectors(13, 0, true), 0);
+        assertThat(memory.staging(0, 2, 0).byteSize()).as("reads and later queries see the block sealed").isZero();
+        assertThat(memory.staging(1, 2, 0).byteSize()).as("still open in layer 1").isPositive();
+        assertThat(memory.queryStaging(0, 2, BLOCK_SIZE - 1, 0).byteSize()).as("the sealing query itself").isZero();
+        for (int slot = 0; slot < BLOCK_SIZE - 1; slot++) {
+            MemorySegment staging = memory.queryStaging(0, 2, slot, 1);
+            assertThat(staging.byteSize()).as("query of slot %d", slot).isPositive();
+            // Scores against one-hot queries give the keys the query sees: head 1's keys of slots 0..slot as written.
+            for (int c = 0; c < HEAD_DIM; c++) {
+                float[] q = new float[HEAD_DIM];
+                q[c] = 1f;
+                float[] scores = new float[slot + 1];
+                memory.layout().keyScores(memory.region(0, 2, 1), staging, slot + 1, q, 0, 1f, scores, 0);
+                for (int t = 0; t <= slot; t++) {
+                    assertThat(scores[t]).as("slot %d's key, channel %d, seen by the query of slot %d", t, c, slot)
+                            .isEqualTo(vectors(10 + t, 0, false)[HEAD_DIM + c]);
+                }
+            }
+        }
+        int inUse = memory.stagingAreasInUse();
+        memory.releaseSealed();
+        assertThat(memory.stagingAreasInUse()).isEqualTo(inUse - 1);
+        assertThat(memory.queryStaging(0, 2, 0, 0).byteSize()).as("after the step").isZero();
     }
 
     @Test

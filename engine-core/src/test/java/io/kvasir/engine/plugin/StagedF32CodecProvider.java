@@ -22,10 +22,12 @@ import io.kvasir.api.plugin.PluginKind;
  *
  * <p>It checks the engine's side of the staging contract and throws {@link IllegalStateException} when it is broken:
  * a write without staging, a write of slot {@code i > 0} of a block whose slot 0 was not written, scores or a read of
- * an open block without its staging, or of a sealed block with staging. To tell open from sealed it keeps a state word
- * after the f32 rows of each region. The staging has the f32 region's shape (its value rows stay unused) so that the
- * f32 kernel scores it as it scores a region; once sealed, its keys are overwritten with NaN, so an engine that
- * scored a block through staging it had taken back would see NaN rather than the right numbers.
+ * an open block without its staging, a read of a sealed block with staging, or scores of all a block's slots through
+ * staging (the engine may score a block sealed in the current step through its staging, for the queries written into
+ * it before its last slot, so this layout leaves the staging as it is when it seals). To tell open from sealed it
+ * keeps a state word after the f32 rows of each region. The staging has the f32 region's shape (its value rows stay
+ * unused) so that the f32 kernel scores it as it scores a region. Under assertions the engine fills an area it takes
+ * back with NaN, so scores through staging it had already taken back would show.
  */
 public final class StagedF32CodecProvider implements KvCodecProvider {
 
@@ -120,17 +122,18 @@ public final class StagedF32CodecProvider implements KvCodecProvider {
             MemorySegment.copy(k, kOffset, staging, FLOAT, slot * rowBytes, headDim);
             MemorySegment.copy(v, vOffset, region, FLOAT, keyBytes + slot * rowBytes, headDim);
             if (slot == blockSize - 1) {
+                // The staging stays as it is: the step's earlier queries into this block still score from it.
                 MemorySegment.copy(staging, 0, region, 0, keyBytes);
                 region.set(INT, stateOffset, SEALED);
-                for (long offset = 0; offset < keyBytes; offset += Float.BYTES) {
-                    staging.set(FLOAT, offset, Float.NaN);
-                }
             }
         }
 
         @Override
         public void keyScores(MemorySegment region, MemorySegment staging, int numSlots, float[] q, int qOffset,
                 float scale, float[] scores, int scoresOffset) {
+            if (staging.byteSize() > 0 && numSlots >= blockSize) {
+                throw new IllegalStateException("scores of all " + numSlots + " slots through the staging");
+            }
             f32.keyScores(keys(region, staging, "scores"), MemorySegment.NULL, numSlots, q, qOffset, scale, scores,
                     scoresOffset);
         }
@@ -157,7 +160,8 @@ public final class StagedF32CodecProvider implements KvCodecProvider {
                 }
                 return region;
             }
-            if (state != OPEN) {
+            // Scores may get a block sealed in this step through its staging (see KvBlockLayout); reads may not.
+            if (state != OPEN && !(state == SEALED && what.equals("scores"))) {
                 throw new IllegalStateException(what + " of a " + (state == SEALED ? "sealed" : "never written")
                         + " block with staging");
             }

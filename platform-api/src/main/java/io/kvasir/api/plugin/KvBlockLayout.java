@@ -18,10 +18,16 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  *   <li>writes of slots {@code 0..blockSize-1} get the block's staging segment (its contents are unspecified when
  *       slot 0 is written: the area may have served another block);</li>
- *   <li>once slot {@code blockSize-1} is written the engine takes the staging back: the write must leave the region
- *       self-contained, and later calls on that block get {@link MemorySegment#NULL} (size 0);</li>
+ *   <li>once slot {@code blockSize-1} is written the block is sealed: the write must leave the region
+ *       self-contained, and later calls on that block get {@link MemorySegment#NULL} (size 0) — with one exception:
+ *       within the step that sealed it, the scores of a query written into the block before its last slot
+ *       ({@code numSlots < blockSize}) still get its staging, so that the query sees the block as it stood when it
+ *       was written, as token-by-token decoding would. The last write must therefore leave the staging's contents
+ *       as they were; the engine takes the staging back after the step;</li>
  *   <li>reads and scores of a block whose last slot was not written yet get its staging segment.</li>
  * </ul>
+ * So a layout decides from the staging segment alone: non-empty, the keys of slots {@code 0..numSlots-1} are in it
+ * ({@code numSlots < blockSize}); empty, the region holds everything.
  * A layout whose staging size is 0 (the default) always gets {@link MemorySegment#NULL}, and may be called through
  * the convenience overloads without a staging argument.
  */
