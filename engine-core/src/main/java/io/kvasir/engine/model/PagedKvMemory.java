@@ -244,16 +244,20 @@ public final class PagedKvMemory implements AutoCloseable {
             throw new IllegalArgumentException("compaction scratch of " + Math.min(k.length, v.length)
                     + " floats cannot hold " + numKept + " tokens of " + kvDim);
         }
-        for (int l = 0; l < layers.length; l++) {
-            for (int i = 0; i < numKept; i++) {
-                int slot = keep[i];
-                readToken(l, blockIds[slot / blockSize], slot % blockSize, k, i * kvDim, v, i * kvDim);
+        try {
+            for (int l = 0; l < layers.length; l++) {
+                for (int i = 0; i < numKept; i++) {
+                    int slot = keep[i];
+                    readToken(l, blockIds[slot / blockSize], slot % blockSize, k, i * kvDim, v, i * kvDim);
+                }
+                for (int i = 0; i < numKept; i++) {
+                    writeToken(l, blockIds[i / blockSize], i % blockSize, k, i * kvDim, v, i * kvDim);
+                }
             }
-            for (int i = 0; i < numKept; i++) {
-                writeToken(l, blockIds[i / blockSize], i % blockSize, k, i * kvDim, v, i * kvDim);
-            }
+        } finally {
+            // Also when the codec throws: no sealed block may carry its area into the next step.
+            releaseSealed();
         }
-        releaseSealed();
     }
 
     /**
