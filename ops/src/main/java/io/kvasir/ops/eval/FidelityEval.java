@@ -277,7 +277,7 @@ final class FidelityEval {
 
         PeakBlocks(Engine engine) {
             this.engine = engine;
-            this.bytesPerBlock = Math.round(engine.kvBytesPerToken() * engine.config().blockSize());
+            this.bytesPerBlock = engine.kvBytesPerBlock();
         }
 
         void observe() {

@@ -3,6 +3,7 @@ package io.kvasir.ops.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import io.kvasir.engine.loop.StrategyChoice;
 import io.kvasir.engine.model.LoadedModel;
 import io.kvasir.engine.model.PagedKvMemory;
 import io.kvasir.engine.plugin.PluginRegistry;
+import io.kvasir.engine.testing.Await;
 import io.kvasir.engine.model.synth.ModelShape;
 import io.kvasir.engine.model.synth.SyntheticModelWriter;
 
@@ -91,7 +93,9 @@ class Int4KiviPreemptionTest {
             if (expectPreemptions) {
                 assertThat(engine.stats().numPreemptions()).as("preemptions under pressure").isPositive();
             }
-            Await.stagingReleased(engine);
+            // The step that frees the last request's blocks releases their staging after the request completes.
+            Await.until(Duration.ofSeconds(30), () -> "no staging area in use once traffic stopped: " + engine.stats(),
+                    () -> engine.stats().numStagingAreas() == 0);
             return tokens;
         }
     }
@@ -132,17 +136,6 @@ class Int4KiviPreemptionTest {
         List<int[]> actual = run(tight, prompts, true);
         for (int i = 0; i < prompts.size(); i++) {
             assertThat(actual.get(i)).as("request %d", i).containsExactly(expected.get(i));
-        }
-    }
-
-    /** Waits for the step that frees the last request's blocks to release their staging. */
-    private static final class Await {
-        static void stagingReleased(Engine engine) throws InterruptedException {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (engine.stats().numStagingAreas() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(engine.stats().numStagingAreas()).as("staging areas in use once traffic stopped").isZero();
         }
     }
 }
